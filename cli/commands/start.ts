@@ -1,0 +1,85 @@
+// `crew start`: the flags of SPEC "crew start", parsed and checked, handed to prepareStart.
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { prepareStart } from '../../lib/primary/start-crew.js';
+import { parseComponents, parseCount, parseGrace, parseLogLevels, parsePort, parseQueues } from '../options.js';
+
+export const command = 'start';
+export const describe = 'Start the app\'s components, each in its own supervised process';
+
+export function builder(yargs: Argv) {
+  return yargs
+    .option('server', { describe: 'Run the web server; N instances share one port (`max` = CPU count)', coerce: parseCount('server', true), requiresArg: false })
+    .option('worker', { describe: 'Run N job worker processes', coerce: parseCount('worker', false) })
+    .option('scheduler', { type: 'boolean', describe: 'Run the cron scheduler (one per crew)' })
+    .option('component', { type: 'string', array: true, describe: 'Run an app-defined component, NAME or NAME=N (repeatable)', coerce: parseComponents })
+    .option('all', { type: 'boolean', describe: 'Run server, worker, scheduler and every app-defined component' })
+    .option('server-and-worker', { type: 'boolean', describe: 'Deprecated: use --server --worker', hidden: false })
+    .option('queues', { type: 'string', describe: 'Limit workers to these jobs (a,b)', coerce: parseQueues })
+    .option('port', { describe: 'Port the server listens on (else PORT, else config)', coerce: parsePort })
+    .option('host', { type: 'string', describe: 'Host the server listens on (else HOST, else config)' })
+    .option('log-format', { choices: ['pretty', 'json'] as const, describe: 'Log format (default: pretty on a terminal, else json; CREW_LOG_FORMAT)' })
+    .option('log-level', { type: 'string', array: true, describe: 'LEVEL or COMPONENT=LEVEL (repeatable)', coerce: parseLogLevels })
+    .option('grace', { type: 'string', describe: 'Shutdown grace, e.g. 8s (default from config)', coerce: parseGrace })
+    .option('env', { type: 'string', describe: 'Environment name (else CREW_ENV, NODE_ENV, development)' })
+    .option('config', { type: 'string', describe: 'Config directory (default ./config)' })
+    .option('app', { type: 'string', describe: 'App module (else config `app`)' })
+    .example('crew start', 'run what config start.components lists (default: the server)')
+    .example('crew start --all', 'server, worker, scheduler and every app component')
+    .example('crew start --server 2 --worker 3', 'two server instances on one port, three workers')
+    .example('crew start --server max --port 8080', 'one server per CPU on port 8080')
+    .example('crew start --worker --queues email,report', 'one worker running only two jobs')
+    .example('crew start --component mailer=2 --log-level worker=debug', 'an app component, debug logs from workers')
+    .example('crew start --all --log-format json --grace 20s', 'JSON logs, a 20-second shutdown grace');
+}
+
+type StartArgs = ArgumentsCamelCase<{
+  server?: number | 'max' | true;
+  worker?: number | 'max' | true;
+  scheduler?: boolean;
+  component?: Array<{ name: string; instances?: number }>;
+  all?: boolean;
+  serverAndWorker?: boolean;
+  queues?: string[];
+  port?: number;
+  host?: string;
+  logFormat?: 'pretty' | 'json';
+  logLevel?: { level?: import('../../lib/config/types.js').Level; levels: Record<string, import('../../lib/config/types.js').Level> };
+  grace?: number;
+  env?: string;
+  config?: string;
+  app?: string;
+}>;
+
+export async function handler(argv: StartArgs): Promise<void> {
+  const deprecations: string[] = [];
+  let server = argv.server;
+  let worker = argv.worker === 'max' ? undefined : argv.worker;
+  if (argv.serverAndWorker) {
+    deprecations.push('--server-and-worker is deprecated and will be removed: use --server --worker');
+    server ??= true;
+    worker ??= true;
+  }
+  const prepared = await prepareStart({
+    selection: {
+      ...(server !== undefined ? { server } : {}),
+      ...(worker !== undefined ? { worker } : {}),
+      ...(argv.scheduler ? { scheduler: true } : {}),
+      ...(argv.component ? { components: argv.component } : {}),
+      ...(argv.all ? { all: true } : {}),
+      ...(argv.queues ? { queues: argv.queues } : {}),
+    },
+    deprecations,
+    ...(argv.env !== undefined ? { env: argv.env } : {}),
+    ...(argv.config !== undefined ? { configDir: argv.config } : {}),
+    ...(argv.app !== undefined ? { app: argv.app } : {}),
+    ...(argv.port !== undefined ? { port: argv.port } : {}),
+    ...(argv.host !== undefined ? { host: argv.host } : {}),
+    ...(argv.grace !== undefined ? { grace: argv.grace } : {}),
+    ...(argv.logFormat !== undefined ? { logFormat: argv.logFormat } : {}),
+    ...(argv.logLevel?.level !== undefined ? { logLevel: argv.logLevel.level } : {}),
+    logLevels: argv.logLevel?.levels ?? {},
+    cwd: process.cwd(),
+    environ: process.env,
+  });
+  process.exitCode = await prepared.run();
+}

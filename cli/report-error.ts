@@ -1,0 +1,19 @@
+// The one place where a refusal becomes text and an exit code: usage, config and app errors
+// exit 2 (nothing was forked); anything else is a bug or a failure of the machine: exit 1.
+import { ConfigError } from '../lib/config/index.js';
+import { AppError } from '../lib/app/load-app.js';
+import { UsageError } from '../lib/util/usage-error.js';
+
+export function reportAndExit(error: unknown): never {
+  if (typeof error === 'string') {
+    process.stderr.write(`crew: ${error}\nRun \`crew --help\` for usage.\n`);
+    process.exit(2);
+  }
+  if (error instanceof ConfigError || error instanceof UsageError || error instanceof AppError) {
+    process.stderr.write(`crew: ${error.message}\n`);
+    process.exit(2);
+  }
+  const err = error instanceof Error ? error : new Error(String(error));
+  process.stderr.write(`crew: unexpected failure: ${err.stack ?? err.message}\n`);
+  process.exit(1);
+}

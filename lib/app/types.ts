@@ -1,0 +1,67 @@
+// The shape of an app a user writes (SPEC "The app a user writes") and the context crew hands
+// to every piece of user code.
+import type Koa from 'koa';
+import type { Logger } from 'winston';
+import type { CrewConfig } from '../config/types.js';
+
+export interface EnqueueOptions {
+  /** Run no sooner than this many milliseconds from now. */
+  delay?: number;
+  /** How many times to retry after a failure (overrides the job's own setting). */
+  retries?: number;
+}
+
+/** What every piece of user code receives: routes, jobs, schedules and components. */
+export interface CrewContext {
+  config: CrewConfig;
+  logger: Logger;
+  env: string;
+  component: string;
+  instance: number;
+  /** Puts a job on the queue and resolves to its id. Rejects for a job name the app does not define. */
+  enqueue(job: string, data?: unknown, opts?: EnqueueOptions): Promise<string>;
+}
+
+export type JobHandler = (data: any, ctx: CrewContext & { job: JobInfo }) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface JobInfo {
+  id: string;
+  name: string;
+  attempt: number;
+}
+
+export interface JobDefinition {
+  run: JobHandler;
+  concurrency?: number;
+  retries?: number;
+  backoff?: { type?: 'fixed' | 'exponential'; delay?: number | string };
+  timeout?: number | string;
+}
+
+export interface ScheduleDefinition {
+  cron: string;
+  timezone?: string;
+  run?: (ctx: CrewContext) => unknown;
+  job?: string;
+  data?: unknown;
+  command?: string;
+  timeout?: number | string;
+  overlap?: 'skip' | 'allow';
+}
+
+export interface ComponentDefinition {
+  /** Starts the component; crew reports it ready when the promise resolves. */
+  start(ctx: CrewContext): unknown;
+  /** Stops it; crew waits for the promise until the shutdown deadline. */
+  stop?(deadline: number): unknown;
+}
+
+export interface AppDefinition {
+  name?: string;
+  server?: (app: Koa, ctx: CrewContext) => unknown;
+  jobs?: Record<string, JobHandler | JobDefinition>;
+  schedules?: Record<string, ScheduleDefinition>;
+  components?: Record<string, ComponentDefinition>;
+  /** Extra checks shown by `/_health`: name -> resolves truthy when healthy, throws or falsy when not. */
+  health?: Record<string, (ctx: CrewContext) => unknown>;
+}

@@ -1,0 +1,72 @@
+// The entry of every child process: reads what the primary told it, loads the app, starts one
+// component, reports ready, and stops it by the deadline the primary sends. Shutdown is the
+// primary's decision: a terminal's Ctrl-C reaches the whole process group, so SIGINT is
+// ignored here; a SIGTERM sent to this child alone stops it gracefully.
+import { decodeChildSpec, CHILD_SPEC_VARIABLE } from '../protocol/child-spec.js';
+import { message, parsePrimaryMessage, type PrimaryMessage } from '../protocol/messages.js';
+import { createChildLogger } from '../log/child-logger.js';
+import { loadApp } from '../app/load-app.js';
+import { runnerFor } from '../components/registry.js';
+import { FatalStartError, type RunningComponent } from '../components/component.js';
+import { createContext } from './context.js';
+import { startHeartbeat } from './heartbeat.js';
+import { guardAgainstOrphaning } from './orphan-guard.js';
+import { createChildQueue } from './child-queue.js';
+
+const spec = decodeChildSpec(process.env[CHILD_SPEC_VARIABLE]);
+const send = (msg: unknown) => {
+  if (process.connected) process.send?.(msg);
+};
+const logger = createChildLogger({ level: spec.config.log.levels[spec.component] ?? spec.config.log.level });
+
+guardAgainstOrphaning();
+startHeartbeat(spec.heartbeatInterval, send);
+
+let running: RunningComponent | undefined;
+let stopDeadline: number | undefined;
+let stopping: Promise<void> | undefined;
+
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => void stop(Date.now() + spec.grace));
+
+const queue = createChildQueue(spec, send);
+const handlers: { [A in PrimaryMessage['act']]: (msg: Extract<PrimaryMessage, { act: A }>) => void } = {
+  stop: (msg) => void stop(msg.deadline),
+  queue: (msg) => queue.receive(msg.body),
+};
+process.on('message', (raw) => {
+  const msg = parsePrimaryMessage(raw);
+  if (msg) (handlers[msg.act] as (m: PrimaryMessage) => void)(msg);
+});
+
+async function stop(deadline: number): Promise<void> {
+  stopDeadline ??= deadline;
+  if (!running) return; // start() finishes first, then sees stopDeadline
+  stopping ??= (async () => {
+    try {
+      await running.stop(deadline);
+      await queue.close();
+    } catch (error) {
+      logger.error(`stopping ${spec.component} failed`, { error: (error as Error).stack });
+      process.exitCode = 1;
+    }
+    process.exit();
+  })();
+  return stopping;
+}
+
+try {
+  const app = await loadApp(spec.appPath);
+  const ctx = createContext(spec, logger, queue.enqueue);
+  running = await runnerFor(spec.component)({ app, ctx, checks: queue.checks });
+  send(message('ready', {}));
+  if (stopDeadline !== undefined) await stop(stopDeadline);
+} catch (error) {
+  if (error instanceof FatalStartError) {
+    // Exit only once the message has left: the primary must not mistake this for a crash.
+    if (process.connected) process.send?.(message('fatal', { message: error.message }), () => process.exit(1));
+    else process.exit(1);
+  } else {
+    throw error;
+  }
+}

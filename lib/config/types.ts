@@ -1,0 +1,73 @@
+// The resolved configuration every part of crew reads. Durations are milliseconds and sizes
+// are bytes by the time a value reaches this shape; the schema in ./schema.ts produces it.
+
+export type Level = 'error' | 'warn' | 'info' | 'http' | 'verbose' | 'debug' | 'silly';
+export const LEVELS: readonly Level[] = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
+
+export interface BackoffConfig {
+  initial: number;
+  factor: number;
+  max: number;
+  resetAfter: number;
+}
+
+export interface RestartConfig {
+  backoff: BackoffConfig;
+  intensity: { max: number; window: number };
+  giveUp: 'exit' | 'stay';
+}
+
+export interface SupervisorConfig {
+  grace: number;
+  readyTimeout: number;
+  watchdog: number;
+  memoryLimit: number;
+  restart: RestartConfig;
+}
+
+/** A component's own `supervisor:` block: any subset, merged over the defaults. */
+export type SupervisorOverride = {
+  grace?: number;
+  readyTimeout?: number;
+  watchdog?: number;
+  memoryLimit?: number;
+  restart?: {
+    backoff?: Partial<BackoffConfig>;
+    intensity?: Partial<RestartConfig['intensity']>;
+    giveUp?: RestartConfig['giveUp'];
+  };
+};
+
+export interface FileTransportConfig {
+  type: 'file';
+  filename: string;
+  level?: Level;
+}
+
+export interface ScheduleConfig {
+  cron: string;
+  timezone?: string;
+  job?: string;
+  data?: unknown;
+  command?: string;
+  timeout?: number;
+  overlap?: 'skip' | 'allow';
+}
+
+export interface CrewConfig {
+  app?: string;
+  start: { components: string[] };
+  server: { port: number; host: string; instances: number | 'max'; supervisor?: SupervisorOverride };
+  worker: { instances: number; queues: string[]; supervisor?: SupervisorOverride };
+  scheduler: { supervisor?: SupervisorOverride };
+  queue: { driver: 'auto' | 'embedded' | 'redis'; url: string; prefix: string; maxQueued: number };
+  supervisor: SupervisorConfig;
+  log: {
+    format: 'auto' | 'pretty' | 'json';
+    level: Level;
+    levels: Record<string, Level>;
+    transports: FileTransportConfig[];
+  };
+  schedules: Record<string, ScheduleConfig>;
+  components: Record<string, { instances: number; supervisor?: SupervisorOverride; [key: string]: unknown }>;
+}

@@ -1,0 +1,107 @@
+// `crew start` from resolved options to an exit code: load and validate config, load the app,
+// plan the components (every mistake so far is a ConfigError, AppError or UsageError: exit 2,
+// nothing forked), then set up the log stream and run the supervisor until it is done.
+import path from 'node:path';
+import { loadConfig, resolveEnvName } from '../config/index.js';
+import type { CrewConfig, Level } from '../config/types.js';
+import { loadApp } from '../app/load-app.js';
+import { createCrewLogger, createFormatter, Output } from '../log/index.js';
+import { UsageError } from '../util/usage-error.js';
+import { planComponents, type Selection } from './plan.js';
+import { Supervisor, cpuCount } from './supervisor.js';
+import { handleSignals } from './signals.js';
+
+export interface StartOptions {
+  selection: Selection;
+  /** Deprecated flags used, each warned about once. */
+  deprecations: string[];
+  env?: string;
+  configDir?: string;
+  app?: string;
+  port?: number;
+  host?: string;
+  grace?: number;
+  logFormat?: 'pretty' | 'json';
+  /** `--log-level LEVEL` and `--log-level COMPONENT=LEVEL`. */
+  logLevel?: Level;
+  logLevels: Record<string, Level>;
+  cwd: string;
+  environ: NodeJS.ProcessEnv;
+}
+
+export interface Prepared {
+  config: CrewConfig;
+  env: string;
+  appPath: string;
+  run(): Promise<number>;
+}
+
+/** Everything that can be refused before a fork. Throws ConfigError, AppError or UsageError. */
+export async function prepareStart(options: StartOptions): Promise<Prepared> {
+  const env = resolveEnvName(options.env, options.environ);
+  const overrides: Record<string, unknown> = {};
+  const server: Record<string, unknown> = {};
+  if (options.port !== undefined) server.port = options.port;
+  if (options.host !== undefined) server.host = options.host;
+  if (Object.keys(server).length > 0) overrides.server = server;
+  if (options.selection.queues) overrides.worker = { queues: options.selection.queues };
+  const log: Record<string, unknown> = {};
+  if (options.logLevel) log.level = options.logLevel;
+  if (Object.keys(options.logLevels).length > 0) log.levels = options.logLevels;
+  if (Object.keys(log).length > 0) overrides.log = log;
+  if (options.grace !== undefined) overrides.supervisor = { grace: options.grace };
+
+  const loaded = loadConfig({
+    dir: path.resolve(options.cwd, options.configDir ?? 'config'),
+    dirExplicit: options.configDir !== undefined,
+    env,
+    environ: options.environ,
+    overrides,
+  });
+  const config = loaded.config;
+  if (options.grace !== undefined) applyGraceEverywhere(config, options.grace);
+
+  const appOption = options.app ?? config.app;
+  if (!appOption) throw new UsageError('no app to run: pass --app PATH or set `app:` in config/default.yaml');
+  const appPath = path.resolve(options.cwd, appOption);
+  const app = await loadApp(appPath, path.relative(options.cwd, appPath) || appPath);
+  const plan = planComponents(options.selection, config, app, cpuCount());
+  if (plan.components.some((c) => c.component === 'worker') && config.queue.driver === 'auto' && !config.queue.url && env === 'production') {
+    throw new UsageError('worker: no Redis URL in production; set REDIS_URL or queue.url, or choose the in-memory queue explicitly with `queue: { driver: embedded }`');
+  }
+
+  return {
+    config,
+    env,
+    appPath,
+    run: async () => {
+      const stdout = process.stdout;
+      const format = options.logFormat ?? parseFormat(options.environ.CREW_LOG_FORMAT) ?? (config.log.format === 'auto' ? undefined : config.log.format) ?? (stdout.isTTY ? 'pretty' : 'json');
+      const color = format === 'pretty' && !options.environ.NO_COLOR && (Boolean(stdout.isTTY) || Boolean(options.environ.FORCE_COLOR));
+      const tags = plan.components.flatMap((c) => Array.from({ length: c.instances }, (_, i) => `${c.component}.${i + 1}`));
+      const formatter = createFormatter({ format, color, tagWidth: Math.max('crew'.length, ...tags.map((t) => t.length)) });
+      const output = new Output(stdout, { transports: config.log.transports });
+      const logger = createCrewLogger({ output, formatter, level: config.log.levels.crew ?? config.log.level, pid: process.pid });
+      for (const message of options.deprecations) logger.warn(message);
+      for (const { component, why } of plan.skipped) logger.info(`--all: not starting ${component}: ${why}`);
+
+      const supervisor = new Supervisor({ config, env, appPath, plan: plan.components, log: logger, output, formatter });
+      const unhandle = handleSignals(supervisor);
+      supervisor.start();
+      const code = await supervisor.done;
+      unhandle();
+      await output.flush();
+      return code;
+    },
+  };
+}
+
+function applyGraceEverywhere(config: CrewConfig, grace: number): void {
+  for (const block of [config.server, config.worker, config.scheduler, ...Object.values(config.components)]) {
+    if (block.supervisor) block.supervisor.grace = grace;
+  }
+}
+
+function parseFormat(value: string | undefined): 'pretty' | 'json' | undefined {
+  return value === 'pretty' || value === 'json' ? value : undefined;
+}

@@ -1,0 +1,193 @@
+// The primary's supervisor. It is responsible for:
+// - one ChildSlot per planned component instance, started together;
+// - applying the restart policy to every unexpected exit, and giving a component up when the
+//   policy says so (`giveUp: exit` stops crew with exit code 1, `stay` keeps the rest running);
+// - the watchdog and memory limit, through the resource monitor;
+// - shutdown: one deadline per component computed once from the moment the stop began, the
+//   sources of work (server, scheduler) stopped first, then the rest; a second stop kills.
+// Signal handlers only call `stop`/`kill` (see ./signals.ts); the promise `done` carries the
+// exit code.
+import os from 'node:os';
+import type { CrewConfig, SupervisorConfig } from '../config/types.js';
+import { supervisorFor } from '../config/supervisor-for.js';
+import type { ChildSpec } from '../protocol/child-spec.js';
+import type { QueueBody } from '../protocol/messages.js';
+import type { CrewLogger, Formatter, Output } from '../log/index.js';
+import { ChildSlot, type ExitInfo, type SlotOwner } from './child-slot.js';
+import { decideRestart } from './restart-policy.js';
+import type { PlannedComponent } from './plan.js';
+import { ResourceMonitor } from './resource-monitor.js';
+
+export interface SupervisorOptions {
+  config: CrewConfig;
+  env: string;
+  appPath: string;
+  plan: PlannedComponent[];
+  log: CrewLogger;
+  output: Output;
+  formatter: Formatter;
+  /** The primary's side of the embedded queue, when it runs one. */
+  onQueueMessage?: (slot: ChildSlot, body: QueueBody) => void;
+}
+
+interface Group {
+  component: string;
+  policy: SupervisorConfig;
+  slots: ChildSlot[];
+  restarts: number[];
+  failed: boolean;
+}
+
+/** Stopped first, so no new work arrives while the rest drain. */
+const SOURCES_OF_WORK = new Set(['server', 'scheduler']);
+
+export class Supervisor implements SlotOwner {
+  readonly startedAt = Date.now();
+  readonly groups: Group[];
+  readonly done: Promise<number>;
+  private finish!: (code: number) => void;
+  private exitCode = 0;
+  private stopping: Promise<void> | undefined;
+  private readonly monitor: ResourceMonitor;
+
+  constructor(private readonly options: SupervisorOptions) {
+    this.done = new Promise((resolve) => (this.finish = resolve));
+    this.groups = options.plan.map(({ component, instances }) => {
+      const policy = supervisorFor(options.config, component);
+      const slots = Array.from({ length: instances }, (_, i) => new ChildSlot(component, i + 1, { owner: this, policy, log: options.log, output: options.output, formatter: options.formatter }));
+      return { component, policy, slots, restarts: [], failed: false };
+    });
+    this.monitor = new ResourceMonitor({
+      slots: () => this.slots(),
+      policyOf: (slot) => this.groupOf(slot).policy,
+      log: options.log,
+      restart: (slot, reason) => this.restartSlot(slot, reason),
+      kill: (slot, reason) => void slot.kill(reason),
+    });
+  }
+
+  slots(): ChildSlot[] {
+    return this.groups.flatMap((group) => group.slots);
+  }
+
+  start(): void {
+    const summary = this.groups.map((g) => `${g.component}×${g.slots.length}`).join(', ');
+    this.options.log.info(`starting ${summary} (env ${this.options.env}, pid ${process.pid})`, { env: this.options.env });
+    for (const slot of this.slots()) slot.start();
+    this.monitor.start();
+  }
+
+  // --- SlotOwner -------------------------------------------------------------------------
+
+  spec(slot: ChildSlot): ChildSpec {
+    const policy = this.groupOf(slot).policy;
+    return {
+      component: slot.component,
+      instance: slot.instance,
+      env: this.options.env,
+      appPath: this.options.appPath,
+      config: this.options.config,
+      heartbeatInterval: policy.watchdog > 0 ? Math.min(Math.max(Math.floor(policy.watchdog / 5), 50), 5000) : 0,
+      grace: policy.grace,
+    };
+  }
+
+  onReady(): void {}
+
+  onQueueMessage(slot: ChildSlot, body: QueueBody): void {
+    this.options.onQueueMessage?.(slot, body);
+  }
+
+  onExit(slot: ChildSlot, info: ExitInfo): void {
+    if (info.killedAtGrace) this.exitCode = 1;
+    if (info.requested || this.stopping) return;
+    const group = this.groupOf(slot);
+    if (group.failed) {
+      slot.markFailed();
+      return;
+    }
+    if (info.fatal) {
+      this.giveUp(group, info.fatal);
+      return;
+    }
+    const decision = decideRestart(group.policy.restart, { restarts: group.restarts, attempt: slot.attempt }, info.uptime, info.at);
+    group.restarts = decision.history.restarts;
+    slot.attempt = decision.history.attempt;
+    if (decision.action === 'give-up') {
+      this.giveUp(group, decision.reason);
+      return;
+    }
+    slot.restarts += 1;
+    this.options.log.info(`${slot.tag} restarting in ${decision.delay} ms`, { child: slot.tag, delay: decision.delay, restarts: slot.restarts });
+    slot.scheduleStart(decision.delay);
+  }
+
+  // --- decisions -------------------------------------------------------------------------
+
+  private giveUp(group: Group, reason: string): void {
+    group.failed = true;
+    this.exitCode = 1;
+    const giveUp = group.policy.restart.giveUp;
+    const then = giveUp === 'exit' ? 'stopping crew (giveUp: exit)' : 'the rest keeps running (giveUp: stay)';
+    this.options.log.error(`${group.component} given up: ${reason}; ${then}`, { component_failed: group.component, reason, giveUp });
+    for (const slot of group.slots) {
+      slot.markFailed();
+      if (slot.running) void slot.stop(Date.now() + group.policy.grace).then(() => slot.markFailed());
+    }
+    if (giveUp === 'exit' || this.groups.every((g) => g.failed)) void this.stop('a component was given up');
+  }
+
+  /** Gracefully replaces one child (memory limit, reload). */
+  async restartSlot(slot: ChildSlot, reason: string): Promise<void> {
+    if (this.stopping || !slot.running) return;
+    this.options.log.warn(`${slot.tag} restarting: ${reason}`, { child: slot.tag, reason });
+    await slot.stop(Date.now() + this.groupOf(slot).policy.grace);
+    if (!this.stopping && !this.groupOf(slot).failed) slot.start();
+  }
+
+  /** Rolling restart: one child at a time, each replaced and ready before the next goes. */
+  async reload(reason: string): Promise<void> {
+    if (this.stopping) return;
+    this.options.log.info(`reloading every component (${reason})`);
+    for (const slot of this.slots()) {
+      if (this.stopping) return;
+      await this.restartSlot(slot, reason);
+      await slot.settled();
+    }
+  }
+
+  /** Graceful shutdown; safe to call twice (the second call returns the same promise). */
+  stop(reason: string): Promise<void> {
+    this.stopping ??= this.shutdown(reason);
+    return this.stopping;
+  }
+
+  /** Kills every child now: the answer to a second SIGTERM/SIGINT. */
+  kill(reason: string): void {
+    this.options.log.warn(`${reason}: killing every child now`);
+    this.exitCode = 1;
+    void this.stop(reason);
+    for (const slot of this.slots()) void slot.kill();
+  }
+
+  private async shutdown(reason: string): Promise<void> {
+    const begun = Date.now();
+    const grace = Math.max(...this.groups.map((g) => g.policy.grace), 0);
+    this.options.log.info(`shutting down (${reason}); grace ${grace} ms`, { reason, grace });
+    this.monitor.stop();
+    const stopGroups = (groups: Group[]) => Promise.all(groups.flatMap((g) => g.slots.map((slot) => slot.stop(begun + g.policy.grace))));
+    await stopGroups(this.groups.filter((g) => SOURCES_OF_WORK.has(g.component)));
+    await stopGroups(this.groups.filter((g) => !SOURCES_OF_WORK.has(g.component)));
+    const code = this.exitCode;
+    this.options.log.info(`stopped in ${Date.now() - begun} ms (exit code ${code})`, { exitCode: code });
+    this.finish(code);
+  }
+
+  private groupOf(slot: ChildSlot): Group {
+    const group = this.groups.find((g) => g.component === slot.component);
+    if (!group) throw new Error(`no group for ${slot.tag}`);
+    return group;
+  }
+}
+
+export const cpuCount = (): number => os.availableParallelism();

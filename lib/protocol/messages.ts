@@ -1,0 +1,55 @@
+// The one typed union of messages that crosses the cluster IPC channel between the primary and
+// a child. Every message carries the namespace `crew` and a verb `act`; anything else on the
+// channel (cluster's own traffic, a user's process.send) is not ours and is ignored, and a
+// message of ours with an unknown verb or a malformed body is refused by `parseMessage`.
+
+export const NAMESPACE = 'crew';
+
+/** Child -> primary. */
+export type ChildMessage =
+  | { ns: 'crew'; act: 'ready' }
+  | { ns: 'crew'; act: 'heartbeat' }
+  /** A failure that a restart cannot mend (a port in use): the primary does not retry. */
+  | { ns: 'crew'; act: 'fatal'; message: string }
+  | { ns: 'crew'; act: 'queue'; body: QueueBody };
+
+/** Primary -> child. */
+export type PrimaryMessage =
+  | { ns: 'crew'; act: 'stop'; deadline: number }
+  | { ns: 'crew'; act: 'queue'; body: QueueBody };
+
+/** The embedded queue's own sub-protocol, opaque to the supervisor (see lib/queue). */
+export type QueueBody = { op: string; [key: string]: unknown };
+
+export type Message = ChildMessage | PrimaryMessage;
+
+const CHILD_ACTS = new Set(['ready', 'heartbeat', 'fatal', 'queue']);
+const PRIMARY_ACTS = new Set(['stop', 'queue']);
+
+function isOurs(value: unknown): value is { ns: string; act: unknown; [key: string]: unknown } {
+  return typeof value === 'object' && value !== null && (value as { ns?: unknown }).ns === NAMESPACE;
+}
+
+/** Returns the message when it is a well-formed child message, else undefined. */
+export function parseChildMessage(value: unknown): ChildMessage | undefined {
+  if (!isOurs(value) || typeof value.act !== 'string' || !CHILD_ACTS.has(value.act)) return undefined;
+  if (value.act === 'fatal' && typeof value.message !== 'string') return undefined;
+  if (value.act === 'queue' && !isQueueBody(value.body)) return undefined;
+  return value as ChildMessage;
+}
+
+/** Returns the message when it is a well-formed primary message, else undefined. */
+export function parsePrimaryMessage(value: unknown): PrimaryMessage | undefined {
+  if (!isOurs(value) || typeof value.act !== 'string' || !PRIMARY_ACTS.has(value.act)) return undefined;
+  if (value.act === 'stop' && typeof value.deadline !== 'number') return undefined;
+  if (value.act === 'queue' && !isQueueBody(value.body)) return undefined;
+  return value as PrimaryMessage;
+}
+
+function isQueueBody(value: unknown): value is QueueBody {
+  return typeof value === 'object' && value !== null && typeof (value as { op?: unknown }).op === 'string';
+}
+
+export function message<A extends Message['act']>(act: A, rest: Omit<Extract<Message, { act: A }>, 'ns' | 'act'>): Extract<Message, { act: A }> {
+  return { ns: NAMESPACE, act, ...rest } as Extract<Message, { act: A }>;
+}

@@ -1,0 +1,163 @@
+// Runs the real `crew` CLI for a spec and reads its JSON log stream. Every process it starts is
+// killed when the test ends, passed or failed: the primary, and every child it reported.
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { TestContext } from 'node:test';
+import { crewBin } from './paths.js';
+
+export interface LogRecord {
+  timestamp: string;
+  level: string;
+  message: string;
+  component: string;
+  instance: number;
+  pid: number;
+  [key: string]: unknown;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface CrewProcess {
+  process: ChildProcess;
+  /** Every JSON record so far (non-JSON stdout lines are kept in `lines` only). */
+  records: LogRecord[];
+  lines: string[];
+  stderr(): string;
+  exited: Promise<Exit>;
+  /** Resolves with the first record (past or future) that matches; rejects if crew exits first or the safety timeout passes. */
+  waitFor(match: (record: LogRecord) => boolean, what?: string, timeoutMs?: number): Promise<LogRecord>;
+  /** Waits until `count` matching records have arrived. */
+  waitForCount(match: (record: LogRecord) => boolean, count: number, what?: string, timeoutMs?: number): Promise<LogRecord[]>;
+  signal(signal: NodeJS.Signals): void;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Keep the raw stdout instead of parsing (floods). */
+  raw?: boolean;
+}
+
+const SAFETY_TIMEOUT_MS = 30_000;
+
+export function runCrew(t: TestContext, args: string[], options: RunOptions = {}): CrewProcess {
+  const env: Record<string, string | undefined> = { ...process.env, CREW_LOG_FORMAT: 'json', NODE_ENV: 'test', ...options.env };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  const child = spawn(process.execPath, [crewBin, ...args], { cwd: options.cwd ?? process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const records: LogRecord[] = [];
+  const lines: string[] = [];
+  const childPids = new Set<number>();
+  let stderr = '';
+  const waiters: Array<() => void> = [];
+  let exit: Exit | undefined;
+
+  let tail = '';
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (chunk: string) => {
+    const parts = (tail + chunk).split('\n');
+    tail = parts.pop() ?? '';
+    for (const line of parts) {
+      lines.push(line);
+      if (options.raw) continue;
+      try {
+        const record = JSON.parse(line) as LogRecord;
+        records.push(record);
+        if (record.component !== 'crew' && typeof record.pid === 'number') childPids.add(record.pid);
+        const started = /started \(pid (\d+)\)/.exec(record.message ?? '');
+        if (started) childPids.add(Number(started[1]));
+      } catch {
+        // Not JSON: a pretty-format run or a raw line; it stays in `lines`.
+      }
+    }
+    for (const wake of waiters.splice(0)) wake();
+  });
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<Exit>((resolve) => {
+    child.on('exit', (code, signal) => {
+      exit = { code, signal };
+      // Let the last stdout data arrive before waking waiters that check `exit`.
+      child.stdout!.once('close', () => {
+        if (tail) lines.push(tail);
+        for (const wake of waiters.splice(0)) wake();
+        resolve({ code, signal });
+      });
+    });
+  });
+
+  t.after(async () => {
+    if (exit === undefined) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    for (const pid of childPids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone: the normal case.
+      }
+    }
+  });
+
+  const waitForCount = (match: (r: LogRecord) => boolean, count: number, what = 'a matching record', timeoutMs = SAFETY_TIMEOUT_MS) =>
+    new Promise<LogRecord[]>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`timed out waiting for ${what}; last records:\n${records.slice(-15).map((r) => JSON.stringify(r)).join('\n')}\nstderr: ${stderr}`));
+      }, timeoutMs);
+      const check = () => {
+        const found = records.filter(match);
+        if (found.length >= count) {
+          clearTimeout(timer);
+          resolve(found);
+        } else if (exit !== undefined && child.stdout!.closed) {
+          clearTimeout(timer);
+          reject(new Error(`crew exited (${JSON.stringify(exit)}) before ${what}; last records:\n${records.slice(-15).map((r) => JSON.stringify(r)).join('\n')}\nstderr: ${stderr}`));
+        } else {
+          waiters.push(check);
+        }
+      };
+      check();
+    });
+
+  return {
+    process: child,
+    records,
+    lines,
+    stderr: () => stderr,
+    exited,
+    waitForCount,
+    waitFor: (match, what, timeoutMs) => waitForCount(match, 1, what, timeoutMs).then((found) => found[0]!),
+    signal: (signal) => child.kill(signal),
+  };
+}
+
+/** Runs crew to completion (for commands and refusals): stdout, stderr and exit code. */
+export function runCrewToEnd(args: string[], options: RunOptions = {}): Promise<Exit & { stdout: string; stderr: string }> {
+  const env: Record<string, string | undefined> = { ...process.env, CREW_LOG_FORMAT: 'json', NODE_ENV: 'test', ...options.env };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [crewBin, ...args], { cwd: options.cwd ?? process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), SAFETY_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Is a pid alive? */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
