@@ -1,0 +1,147 @@
+// The leaf values of crew's config schema. Each one accepts the forms a YAML file, a
+// `${VAR}` (always a string) or a command-line flag can produce, yields the resolved type,
+// and on failure records what it expected, so the loader can print
+// "expected <that>, found <the value>". An empty YAML value (null) means "not set".
+
+import { z } from 'zod';
+import { formatDuration, parseDuration, parseSize } from './duration.js';
+
+/** Params carried by every issue this module raises; the loader's explainer reads them. */
+export interface FieldIssueParams {
+  expected: string;
+}
+
+type Parse<T> = (value: unknown) => T | undefined;
+
+export interface Field<T> {
+  /** Missing or empty means `fallback()`; a function so that arrays and objects are never shared. */
+  withDefault(fallback: () => T): z.ZodType<T, unknown>;
+  optional(): z.ZodOptional<z.ZodType<T | undefined, unknown>>;
+  required(): z.ZodType<T, unknown>;
+}
+
+/** `expected` may depend on the value, to say what is wrong with an almost-right one. */
+export function field<T>(expected: string | ((value: unknown) => string), parse: Parse<T>): Field<T> {
+  const check = (value: unknown, ctx: z.RefinementCtx): T => {
+    const parsed = value === undefined || value === null ? undefined : parse(value);
+    if (parsed === undefined) {
+      const params: FieldIssueParams = { expected: typeof expected === 'string' ? expected : expected(value) };
+      ctx.addIssue({ code: 'custom', message: `expected ${params.expected}`, params });
+      return z.NEVER;
+    }
+    return parsed;
+  };
+  return {
+    withDefault: (fallback) =>
+      z
+        .unknown()
+        .transform((value, ctx) => (value === undefined || value === null ? fallback() : check(value, ctx)))
+        .default(fallback as () => never),
+    optional: () =>
+      z
+        .unknown()
+        .transform((value, ctx) => (value === undefined || value === null ? undefined : check(value, ctx)))
+        .optional(),
+    required: () => z.unknown().transform((value, ctx) => check(value, ctx)),
+  };
+}
+
+// YAML gives numbers, `${VAR}` gives strings of digits: both are accepted.
+function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && /^\s*-?\d+(?:\.\d+)?\s*$/.test(value)) return Number(value);
+  return undefined;
+}
+
+function range(min: number, max: number | undefined): string {
+  return max === undefined ? `${min} or more` : `from ${min} to ${max}`;
+}
+
+export function integer(min: number, max?: number): Field<number> {
+  return field(`an integer ${range(min, max)}`, (value) => {
+    const n = toNumber(value);
+    return n !== undefined && Number.isInteger(n) && n >= min && (max === undefined || n <= max) ? n : undefined;
+  });
+}
+
+export function decimal(min: number): Field<number> {
+  return field(`a number of ${min} or more`, (value) => {
+    const n = toNumber(value);
+    return n !== undefined && n >= min ? n : undefined;
+  });
+}
+
+/** Timers in Node.js fire at once when asked for more than 2^31-1 ms, so longer is refused. */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
+export function duration(options: { positive?: boolean } = {}): Field<number> {
+  const forms = 'like 500ms, 10s or 2m, or a number of milliseconds';
+  return field(
+    (value) => {
+      const ms = parseDuration(value);
+      if (ms !== undefined && ms > MAX_DURATION_MS) return `a duration of at most ${formatDuration(MAX_DURATION_MS)} (the longest timer Node.js allows)`;
+      return options.positive ? `a duration greater than 0, ${forms}` : `a duration ${forms}`;
+    },
+    (value) => {
+      const ms = parseDuration(value);
+      if (ms === undefined || ms > MAX_DURATION_MS || (options.positive && ms === 0)) return undefined;
+      return ms;
+    },
+  );
+}
+
+export function size(): Field<number> {
+  return field('a size like 512MB or 1GB, or a number of bytes', (value) => {
+    const bytes = parseSize(value);
+    return bytes !== undefined && Number.isSafeInteger(bytes) ? bytes : undefined;
+  });
+}
+
+export function oneOf<const T extends string>(values: readonly T[]): Field<T> {
+  const expected = values.length === 1 ? JSON.stringify(values[0]) : `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+  return field(expected, (value) => (values as readonly unknown[]).includes(value) ? (value as T) : undefined);
+}
+
+export function text(options: { nonEmpty?: boolean; what?: string } = {}): Field<string> {
+  const what = options.what ?? (options.nonEmpty ? 'a non-empty string' : 'a string');
+  return field(what, (value) => (typeof value === 'string' && (!options.nonEmpty || value.trim() !== '') ? value : undefined));
+}
+
+/** A YAML list of names, or one comma-separated string (what `${QUEUES:-a,b}` gives). */
+export function nameList(options: { nonEmpty?: boolean } = {}): Field<string[]> {
+  const what = options.nonEmpty ? 'a non-empty list of names' : 'a list of names';
+  return field(`${what} (a YAML list, or a comma-separated string)`, (value) => {
+    let items: unknown[];
+    if (typeof value === 'string') items = value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+    else if (Array.isArray(value)) items = value;
+    else return undefined;
+    if (!items.every((item): item is string => typeof item === 'string' && item.trim() !== '')) return undefined;
+    if (options.nonEmpty && items.length === 0) return undefined;
+    return items.map((item) => item.trim());
+  });
+}
+
+export function instances(): Field<number> {
+  return integer(1);
+}
+
+/** The server's count may also be "max": one instance per CPU. */
+export function serverInstances(): Field<number | 'max'> {
+  return field('an integer 1 or more, or "max" (one per CPU)', (value) => {
+    if (value === 'max') return 'max';
+    const n = toNumber(value);
+    return n !== undefined && Number.isInteger(n) && n >= 1 ? n : undefined;
+  });
+}
+
+/** Empty (no Redis), or a redis:// / rediss:// URL. */
+export function redisUrl(): Field<string> {
+  return field('"" or a redis:// or rediss:// URL, e.g. redis://:password@host:6379/0', (value) => {
+    if (typeof value !== 'string') return undefined;
+    const trimmed = value.trim();
+    if (trimmed === '') return '';
+    if (!URL.canParse(trimmed)) return undefined;
+    const { protocol } = new URL(trimmed);
+    return protocol === 'redis:' || protocol === 'rediss:' ? trimmed : undefined;
+  });
+}
