@@ -9,7 +9,9 @@ export function reportAndExit(error: unknown): never {
     process.stderr.write(`crew: ${error}\nRun \`crew --help\` for usage.\n`);
     process.exit(2);
   }
-  if (error instanceof ConfigError || error instanceof UsageError || error instanceof AppError) {
+  // yargs wraps what a flag's coerce function throws in its own YError, keeping the message.
+  const isYargsError = error instanceof Error && error.name === 'YError';
+  if (error instanceof ConfigError || error instanceof UsageError || error instanceof AppError || isYargsError) {
     process.stderr.write(`crew: ${error.message}\n`);
     process.exit(2);
   }

@@ -26,8 +26,17 @@ export interface SupervisorOptions {
   log: CrewLogger;
   output: Output;
   formatter: Formatter;
-  /** The primary's side of the embedded queue, when it runs one. */
-  onQueueMessage?: (slot: ChildSlot, body: QueueBody) => void;
+  /** Primary-side services that follow the children (the embedded queue's broker, say). */
+  hooks?: SupervisorHooks;
+}
+
+export interface SupervisorHooks {
+  onQueueMessage?(slot: ChildSlot, body: QueueBody): void;
+  onChildReady?(slot: ChildSlot): void;
+  /** Every exit, requested or not, after the child's output was relayed. */
+  onChildExit?(slot: ChildSlot, info: ExitInfo): void;
+  /** Called once all children have exited at shutdown. */
+  stop?(): Promise<void>;
 }
 
 interface Group {
@@ -92,13 +101,16 @@ export class Supervisor implements SlotOwner {
     };
   }
 
-  onReady(): void {}
+  onReady(slot: ChildSlot): void {
+    this.options.hooks?.onChildReady?.(slot);
+  }
 
   onQueueMessage(slot: ChildSlot, body: QueueBody): void {
-    this.options.onQueueMessage?.(slot, body);
+    this.options.hooks?.onQueueMessage?.(slot, body);
   }
 
   onExit(slot: ChildSlot, info: ExitInfo): void {
+    this.options.hooks?.onChildExit?.(slot, info);
     if (info.killedAtGrace) this.exitCode = 1;
     if (info.requested || this.stopping) return;
     const group = this.groupOf(slot);
@@ -178,6 +190,7 @@ export class Supervisor implements SlotOwner {
     const stopGroups = (groups: Group[]) => Promise.all(groups.flatMap((g) => g.slots.map((slot) => slot.stop(begun + g.policy.grace))));
     await stopGroups(this.groups.filter((g) => SOURCES_OF_WORK.has(g.component)));
     await stopGroups(this.groups.filter((g) => !SOURCES_OF_WORK.has(g.component)));
+    await this.options.hooks?.stop?.();
     const code = this.exitCode;
     this.options.log.info(`stopped in ${Date.now() - begun} ms (exit code ${code})`, { exitCode: code });
     this.finish(code);

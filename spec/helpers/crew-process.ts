@@ -30,6 +30,8 @@ export interface CrewProcess {
   waitFor(match: (record: LogRecord) => boolean, what?: string, timeoutMs?: number): Promise<LogRecord>;
   /** Waits until `count` matching records have arrived. */
   waitForCount(match: (record: LogRecord) => boolean, count: number, what?: string, timeoutMs?: number): Promise<LogRecord[]>;
+  /** Resolves with the first stdout line (past or future) that matches: for pretty runs. */
+  waitForLine(match: (line: string) => boolean, what?: string, timeoutMs?: number): Promise<string>;
   signal(signal: NodeJS.Signals): void;
 }
 
@@ -75,12 +77,14 @@ export function runCrew(t: TestContext, args: string[], options: RunOptions = {}
   });
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => (stderr += chunk));
+  const stdoutClosed = new Promise<void>((resolve) => child.stdout!.once('close', resolve));
   const exited = new Promise<Exit>((resolve) => {
-    child.on('exit', (code, signal) => {
+    child.once('exit', (code, signal) => {
       exit = { code, signal };
       // Let the last stdout data arrive before waking waiters that check `exit`.
-      child.stdout!.once('close', () => {
+      void stdoutClosed.then(() => {
         if (tail) lines.push(tail);
+        tail = '';
         for (const wake of waiters.splice(0)) wake();
         resolve({ code, signal });
       });
@@ -101,25 +105,30 @@ export function runCrew(t: TestContext, args: string[], options: RunOptions = {}
     }
   });
 
-  const waitForCount = (match: (r: LogRecord) => boolean, count: number, what = 'a matching record', timeoutMs = SAFETY_TIMEOUT_MS) =>
-    new Promise<LogRecord[]>((resolve, reject) => {
+  const waitUntil = <T>(found: () => T | undefined, what: string, timeoutMs: number) =>
+    new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new Error(`timed out waiting for ${what}; last records:\n${records.slice(-15).map((r) => JSON.stringify(r)).join('\n')}\nstderr: ${stderr}`));
+        reject(new Error(`timed out waiting for ${what}; last lines:\n${lines.slice(-15).join('\n')}\nstderr: ${stderr}`));
       }, timeoutMs);
       const check = () => {
-        const found = records.filter(match);
-        if (found.length >= count) {
+        const value = found();
+        if (value !== undefined) {
           clearTimeout(timer);
-          resolve(found);
+          resolve(value);
         } else if (exit !== undefined && child.stdout!.closed) {
           clearTimeout(timer);
-          reject(new Error(`crew exited (${JSON.stringify(exit)}) before ${what}; last records:\n${records.slice(-15).map((r) => JSON.stringify(r)).join('\n')}\nstderr: ${stderr}`));
+          reject(new Error(`crew exited (${JSON.stringify(exit)}) before ${what}; last lines:\n${lines.slice(-15).join('\n')}\nstderr: ${stderr}`));
         } else {
           waiters.push(check);
         }
       };
       check();
     });
+  const waitForCount = (match: (r: LogRecord) => boolean, count: number, what = 'a matching record', timeoutMs = SAFETY_TIMEOUT_MS) =>
+    waitUntil(() => {
+      const found = records.filter(match);
+      return found.length >= count ? found : undefined;
+    }, what, timeoutMs);
 
   return {
     process: child,
@@ -129,6 +138,7 @@ export function runCrew(t: TestContext, args: string[], options: RunOptions = {}
     exited,
     waitForCount,
     waitFor: (match, what, timeoutMs) => waitForCount(match, 1, what, timeoutMs).then((found) => found[0]!),
+    waitForLine: (match, what = 'a matching line', timeoutMs = SAFETY_TIMEOUT_MS) => waitUntil(() => lines.find(match), what, timeoutMs),
     signal: (signal) => child.kill(signal),
   };
 }

@@ -1,0 +1,77 @@
+// The server component through the real CLI: built-in routes, the request record, the error
+// handler, N instances on one port, and a port already in use.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { runCrew } from '../helpers/crew-process.js';
+import { fixtureApp } from '../helpers/paths.js';
+import { freePort } from '../helpers/ports.js';
+import { get } from '../helpers/http.js';
+import { tempConfig } from '../helpers/temp-dir.js';
+
+test('/_ping and /_health answer, each request is one record with a request id', async (t) => {
+  const port = await freePort();
+  const crew = runCrew(t, ['start', '--server', '--app', fixtureApp('web'), '--port', String(port), '--config', tempConfig(t, '')]);
+  await crew.waitFor((r) => /server\.1 ready/.test(r.message), 'server ready');
+  const ping = await get(`http://127.0.0.1:${port}/_ping`, { headers: { 'x-request-id': 'spec-123' } });
+  assert.equal(ping.status, 200);
+  assert.deepEqual(ping.json(), { ok: true });
+  assert.equal(ping.headers['x-request-id'], 'spec-123');
+  const health = await get(`http://127.0.0.1:${port}/_health`);
+  assert.equal(health.status, 200);
+  assert.deepEqual(health.json(), { ok: true, checks: {} });
+  const record = await crew.waitFor((r) => r.component === 'server' && r.path === '/_ping', 'request record');
+  assert.equal(record.method, 'GET');
+  assert.equal(record.status, 200);
+  assert.equal(record.requestId, 'spec-123');
+  assert.equal(typeof record.ms, 'number');
+  assert.equal(record.instance, 1);
+});
+
+test('a throwing route answers 500 with the request id, and the stack outside production', async (t) => {
+  const port = await freePort();
+  const config = tempConfig(t, '');
+  const dev = runCrew(t, ['start', '--server', '--app', fixtureApp('web'), '--port', String(port), '--config', config]);
+  await dev.waitFor((r) => /server\.1 ready/.test(r.message), 'server ready');
+  const reply = await get(`http://127.0.0.1:${port}/boom`);
+  assert.equal(reply.status, 500);
+  const body = reply.json() as { error: string; requestId: string; stack?: string };
+  assert.equal(body.error, 'Internal Server Error');
+  assert.equal(body.requestId, reply.headers['x-request-id']);
+  assert.match(body.stack ?? '', /Error: boom/);
+  const logged = await dev.waitFor((r) => r.level === 'error' && r.requestId === body.requestId, 'error record');
+  assert.match(logged.message, /boom/);
+  dev.signal('SIGTERM');
+  assert.equal((await dev.exited).code, 0);
+
+  const prodPort = await freePort();
+  const prod = runCrew(t, ['start', '--server', '--app', fixtureApp('web'), '--port', String(prodPort), '--config', config, '--env', 'production']);
+  await prod.waitFor((r) => /server\.1 ready/.test(r.message), 'server ready');
+  const prodReply = await get(`http://127.0.0.1:${prodPort}/boom`);
+  assert.equal(prodReply.status, 500);
+  assert.equal((prodReply.json() as { stack?: string }).stack, undefined);
+});
+
+test('two server instances share one port', async (t) => {
+  const port = await freePort();
+  const crew = runCrew(t, ['start', '--server', '2', '--app', fixtureApp('web'), '--port', String(port), '--config', tempConfig(t, '')]);
+  await crew.waitForCount((r) => /server\.\d ready/.test(r.message), 2, 'both servers ready');
+  const pids = new Set<number>();
+  // Round-robin hands successive connections to successive instances.
+  for (let i = 0; i < 8 && pids.size < 2; i += 1) pids.add((((await get(`http://127.0.0.1:${port}/pid`)).json()) as { pid: number }).pid);
+  assert.equal(pids.size, 2);
+});
+
+test('a port already in use is one clear error and exit 1, not a restart storm', async (t) => {
+  const port = await freePort();
+  const holder = net.createServer().listen(port, '127.0.0.1');
+  t.after(() => holder.close());
+  await new Promise((resolve) => holder.once('listening', resolve));
+  const crew = runCrew(t, ['start', '--server', '--app', fixtureApp('web'), '--port', String(port), '--config', tempConfig(t, '')]);
+  const exit = await crew.exited;
+  assert.equal(exit.code, 1);
+  const given = crew.records.filter((r) => r.component === 'crew' && /^server given up/.test(r.message));
+  assert.equal(given.length, 1);
+  assert.match(given[0]!.message, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use.*--port`));
+  assert.equal(crew.records.filter((r) => /restarting in/.test(r.message)).length, 0);
+});
