@@ -1,0 +1,334 @@
+// Renders records as text, in one of the stream's two formats, and nothing else: it touches no
+// stream and no clock of its own (the caller passes the time), so it is fast to test and to
+// benchmark.
+//
+// - json: one JSON object per line: timestamp, level, message, the child's own fields, and the
+//   tags component, instance and pid, which crew sets whatever the child wrote.
+// - pretty: `HH:MM:SS.mmm <tag> | <text>`, the tag padded to the width the supervisor sets and
+//   coloured per component when colour is on. A record of several lines (a stack trace) prints
+//   each line with the same prefix, so the output stays one tagged line per terminal line.
+//
+// A piece of an over-long line (Part CONTINUED) is marked: `"continued":true` in json, a
+// trailing ` ⏎` in pretty. The last piece carries no mark.
+//
+// Relaying is the hot path: a StreamFormat is built once per child stream with its tag text
+// encoded in advance and rebuilds the timestamped prefix only when the millisecond changes;
+// appendLine() copies a plain line's bytes between that prefix and suffix, escaping only the
+// lines that need it. A line that is a JSON object is decoded, parsed and rendered as text.
+
+import { componentColor, levelColor, paint } from './colors.js';
+import type { ByteBuilder } from './byte-builder.js';
+import { EscapeScanner } from './json-escape.js';
+import { CONTINUED, WHOLE, type Part } from './line-splitter.js';
+import { clockTime, isoTime } from './time.js';
+import { tagText, type Tags } from './tags.js';
+
+export type LogFormat = 'json' | 'pretty';
+export type StreamName = 'stdout' | 'stderr';
+export type Fields = Record<string, unknown>;
+
+export interface FormatterOptions {
+  format: LogFormat;
+  /** ANSI colours in pretty; the caller decides (a TTY or FORCE_COLOR, and no NO_COLOR). */
+  color: boolean;
+  /** Pad tags to this many characters (pretty); see tagWidth() in ./tags.ts. */
+  tagWidth?: number;
+}
+
+/** One child stream's lines, formatted. */
+export interface StreamFormat {
+  /** Appends the record of the line `buf[start, end)` in the stream's format, with its "\n". */
+  appendLine(out: ByteBuilder, buf: Buffer, start: number, end: number, part: Part, now: number): void;
+  /** The record of a line given as text, in the stream's format, ending in "\n". */
+  text(line: string, part: Part, now: number): string;
+  /** The record as one JSON line without "\n", whatever the stream's format: for files. */
+  json(line: string, part: Part, now: number): string;
+  /** The record's level: the stream's (stdout info, stderr error) or the JSON line's own. */
+  level(line: string, part: Part): string;
+}
+
+export interface Formatter {
+  readonly format: LogFormat;
+  readonly color: boolean;
+  readonly tagWidth: number;
+  setTagWidth(width: number): void;
+  forStream(tags: Tags, stream: StreamName): StreamFormat;
+  /** A record of crew's own (or any record built in-process), in the stream's format, ending in "\n". */
+  record(tags: Tags, level: string, message: string, fields: Fields | undefined, now: number): string;
+  /** The same record as one JSON line without "\n": for files. */
+  jsonRecord(tags: Tags, level: string, message: string, fields: Fields | undefined, now: number): string;
+}
+
+export const CONTINUED_MARK = ' ⏎';
+
+const STREAM_LEVEL: Record<StreamName, string> = { stdout: 'info', stderr: 'error' };
+
+// Fields that pretty shows in its own way or not at all (the tag already names the source).
+const PRETTY_OMIT = new Set(['timestamp', 'level', 'message', 'stack', 'component', 'instance', 'pid']);
+
+export function createFormatter(options: FormatterOptions): Formatter {
+  if (options.format !== 'json' && options.format !== 'pretty') {
+    throw new TypeError(`log format must be "json" or "pretty", got ${JSON.stringify(options.format)}`);
+  }
+  const state = { width: checkWidth(options.tagWidth ?? 0) };
+  const { format, color } = options;
+  return {
+    format,
+    color,
+    get tagWidth() {
+      return state.width;
+    },
+    setTagWidth(width: number) {
+      state.width = checkWidth(width);
+    },
+    forStream(tags, stream) {
+      return new ChildStreamFormat(tags, stream, format, color, state);
+    },
+    record(tags, level, message, fields, now) {
+      if (format === 'json') return `${jsonRecord(tags, level, message, fields, now)}\n`;
+      return prettyLines(prettyPrefix(tags, color, state.width, now), prettyText(level, message, fields, color));
+    },
+    jsonRecord,
+  };
+}
+
+function checkWidth(width: number): number {
+  if (!Number.isInteger(width) || width < 0 || width > 200) {
+    throw new RangeError(`log tag width must be an integer from 0 to 200, got ${width}`);
+  }
+  return width;
+}
+
+const LF = 0x0a;
+const OPEN_BRACE = 0x7b;
+
+class ChildStreamFormat implements StreamFormat {
+  private readonly level0: string;
+  private readonly tagsJson: string;
+  private readonly jsonHead: string;
+  private readonly jsonTail: string;
+  private readonly jsonTailContinued: string;
+  private readonly jsonTailBytes: Buffer;
+  private readonly jsonTailContinuedBytes: Buffer;
+  private readonly continuedBytes = Buffer.from(`${CONTINUED_MARK}\n`);
+  private readonly escapes = new EscapeScanner();
+  private jsonMs = Number.NaN;
+  private jsonPrefix = '';
+  private jsonPrefixBytes = Buffer.alloc(0);
+  private jsonPrefixQuoteBytes = Buffer.alloc(0);
+  private prettyMs = Number.NaN;
+  private prettyWidth = -1;
+  private prettyPrefix = '';
+  private prettyPrefixBytes = Buffer.alloc(0);
+  // text() and then json() or level() are asked about the same line; parse it once.
+  private parsedLine: string | undefined;
+  private parsedValue: Fields | undefined;
+
+  constructor(
+    private readonly tags: Tags,
+    stream: StreamName,
+    private readonly format: LogFormat,
+    private readonly color: boolean,
+    private readonly state: { width: number },
+  ) {
+    this.level0 = STREAM_LEVEL[stream];
+    this.tagsJson = tagsJson(tags);
+    this.jsonHead = `","level":"${this.level0}","message":`;
+    this.jsonTail = `,"stream":"${stream}",${this.tagsJson}}`;
+    this.jsonTailContinued = `,"stream":"${stream}","continued":true,${this.tagsJson}}`;
+    this.jsonTailBytes = Buffer.from(`"${this.jsonTail}\n`);
+    this.jsonTailContinuedBytes = Buffer.from(`"${this.jsonTailContinued}\n`);
+  }
+
+  appendLine(out: ByteBuilder, buf: Buffer, start: number, end: number, part: Part, now: number): void {
+    if (part === WHOLE && buf[start] === OPEN_BRACE) {
+      out.string(this.text(buf.toString('utf8', start, end), part, now));
+      return;
+    }
+    if (this.format === 'json') {
+      this.stampJson(now);
+      if (this.escapes.clean(buf, start, end)) {
+        out.bytes(this.jsonPrefixQuoteBytes);
+        out.bytes(buf, start, end);
+      } else {
+        out.bytes(this.jsonPrefixBytes);
+        out.string(JSON.stringify(buf.toString('utf8', start, end)).slice(0, -1));
+      }
+      out.bytes(part === CONTINUED ? this.jsonTailContinuedBytes : this.jsonTailBytes);
+      return;
+    }
+    this.stampPretty(now);
+    out.bytes(this.prettyPrefixBytes);
+    out.bytes(buf, start, end);
+    if (part === CONTINUED) out.bytes(this.continuedBytes);
+    else out.byte(LF);
+  }
+
+  text(line: string, part: Part, now: number): string {
+    if (this.format === 'json') return `${this.json(line, part, now)}\n`;
+    this.stampPretty(now);
+    const record = part === WHOLE ? this.parse(line) : undefined;
+    if (record !== undefined) {
+      return prettyLines(this.prettyPrefix, prettyText(stringOr(record.level, this.level0), record.message, record, this.color));
+    }
+    if (part === CONTINUED) return `${this.prettyPrefix}${line}${CONTINUED_MARK}\n`;
+    if (line.indexOf('\n') !== -1) return prettyLines(this.prettyPrefix, line);
+    return `${this.prettyPrefix}${line}\n`;
+  }
+
+  json(line: string, part: Part, now: number): string {
+    this.stampJson(now);
+    const record = part === WHOLE ? this.parse(line) : undefined;
+    if (record !== undefined) return this.retag(line, record, now);
+    return `${this.jsonPrefix}${JSON.stringify(line)}${part === CONTINUED ? this.jsonTailContinued : this.jsonTail}`;
+  }
+
+  private stampJson(now: number): void {
+    if (now === this.jsonMs) return;
+    this.jsonMs = now;
+    this.jsonPrefix = `{"timestamp":"${isoTime(now)}${this.jsonHead}`;
+    this.jsonPrefixBytes = Buffer.from(this.jsonPrefix);
+    this.jsonPrefixQuoteBytes = Buffer.from(`${this.jsonPrefix}"`);
+  }
+
+  private stampPretty(now: number): void {
+    if (now === this.prettyMs && this.state.width === this.prettyWidth) return;
+    this.prettyMs = now;
+    this.prettyWidth = this.state.width;
+    this.prettyPrefix = prettyPrefix(this.tags, this.color, this.prettyWidth, now);
+    this.prettyPrefixBytes = Buffer.from(this.prettyPrefix);
+  }
+
+  level(line: string, part: Part): string {
+    const record = part === WHOLE ? this.parse(line) : undefined;
+    return record === undefined ? this.level0 : stringOr(record.level, this.level0);
+  }
+
+  private parse(line: string): Fields | undefined {
+    if (line.charCodeAt(0) !== 123 /* { */) return undefined;
+    if (line !== this.parsedLine) {
+      this.parsedLine = line;
+      this.parsedValue = parseJsonObject(line);
+    }
+    return this.parsedValue;
+  }
+
+  // A JSON line keeps its own text: crew fills in what is missing in front and appends its
+  // tags, re-serialising only when the child wrote tag fields of its own, which crew overrides.
+  private retag(line: string, record: Fields, now: number): string {
+    if (Object.hasOwn(record, 'component') || Object.hasOwn(record, 'instance') || Object.hasOwn(record, 'pid')) {
+      const { component, instance, pid } = this.tags;
+      return JSON.stringify({ timestamp: isoTime(now), level: this.level0, message: '', ...record, component, instance, pid });
+    }
+    let head = '{';
+    if (!Object.hasOwn(record, 'timestamp')) head += `"timestamp":"${isoTime(now)}",`;
+    if (!Object.hasOwn(record, 'level')) head += `"level":"${this.level0}",`;
+    if (!Object.hasOwn(record, 'message')) head += '"message":"",';
+    head += this.tagsJson;
+    if (Object.keys(record).length === 0) return `${head}}`;
+    const close = line.lastIndexOf('}');
+    return `${head},${line.slice(1, close + 1)}`;
+  }
+}
+
+/** The line as a JSON object, or undefined when it is not one (then it is plain text). */
+export function parseJsonObject(line: string): Fields | undefined {
+  let last = line.length - 1;
+  while (last > 0 && isSpace(line.charCodeAt(last))) last--;
+  if (line.charCodeAt(0) !== 123 || line.charCodeAt(last) !== 125 /* } */) return undefined;
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : undefined;
+  } catch {
+    // Looking like JSON is not being JSON: such a line is relayed as the plain text it is.
+    return undefined;
+  }
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 13;
+}
+
+function stringOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+function tagsJson(tags: Tags): string {
+  return `"component":${JSON.stringify(tags.component)},"instance":${tags.instance},"pid":${tags.pid}`;
+}
+
+function jsonRecord(tags: Tags, level: string, message: string, fields: Fields | undefined, now: number): string {
+  const head = `{"timestamp":"${isoTime(now)}","level":${JSON.stringify(level)},"message":${JSON.stringify(message)}`;
+  let body = '';
+  if (fields !== undefined) {
+    const own: Fields = {};
+    for (const key of Object.keys(fields)) {
+      if (key !== 'timestamp' && key !== 'level' && key !== 'message' && key !== 'component' && key !== 'instance' && key !== 'pid') {
+        own[key] = fields[key];
+      }
+    }
+    const text = safeStringify(own);
+    if (text.length > 2) body = `,${text.slice(1, -1)}`;
+  }
+  return `${head}${body},${tagsJson(tags)}}`;
+}
+
+function prettyPrefix(tags: Tags, color: boolean, width: number, now: number): string {
+  const tag = tagText(tags).padEnd(width);
+  return `${clockTime(now)} ${color ? paint(componentColor(tags.component), `${tag} |`) : `${tag} |`} `;
+}
+
+function prettyLines(prefix: string, text: string): string {
+  return `${prefix}${text.indexOf('\n') === -1 ? text : text.replaceAll('\n', `\n${prefix}`)}\n`;
+}
+
+// `warn: message key=value …` and the stack, if any, on the lines below.
+function prettyText(level: string, message: unknown, fields: Fields | undefined, color: boolean): string {
+  let text = typeof message === 'string' ? message : message === undefined ? '' : safeStringify(message);
+  if (level !== 'info') {
+    const code = color ? levelColor(level) : undefined;
+    text = `${code === undefined ? level : paint(code, level)}: ${text}`;
+  }
+  if (fields === undefined) return text;
+  for (const key of Object.keys(fields)) {
+    if (PRETTY_OMIT.has(key)) continue;
+    const value = fields[key];
+    if (value === undefined) continue;
+    text += ` ${key}=${prettyValue(value)}`;
+  }
+  const stack = fields.stack ?? stackOfError(fields);
+  if (typeof stack === 'string' && stack.length > 0) text += `\n${stack}`;
+  return text;
+}
+
+function prettyValue(value: unknown): string {
+  if (typeof value === 'string') return value.length > 0 && /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
+  if (value instanceof Error) return JSON.stringify(value.message);
+  return safeStringify(value);
+}
+
+function stackOfError(fields: Fields): unknown {
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    if (value instanceof Error) return value.stack;
+  }
+  return undefined;
+}
+
+// Errors keep their message and stack (JSON.stringify would give `{}`), bigints their digits;
+// a value that cannot be serialised at all (a cycle) says so instead of losing the record.
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value, replacer) ?? 'undefined';
+  } catch (err) {
+    return JSON.stringify({ unserializable: (err as Error).message });
+  }
+}
+
+function replacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Error) {
+    return { ...value, name: value.name, message: value.message, stack: value.stack };
+  }
+  return value;
+}

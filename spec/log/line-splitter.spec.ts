@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CONTINUED, LineSplitter, PLAIN, WHOLE } from '../../lib/log/line-splitter.js';
+import { split } from './support.js';
+
+const texts = (pieces: Array<{ text: string }>): string[] => pieces.map((piece) => piece.text);
+
+describe('LineSplitter', () => {
+  it('gives every line once, whatever the chunk boundaries', () => {
+    const input = 'alpha\nbeta\n\ngamma delta\nlast\n';
+    for (let cut = 0; cut <= input.length; cut++) {
+      const pieces = split([input.slice(0, cut), input.slice(cut)]);
+      assert.deepEqual(texts(pieces), ['alpha', 'beta', '', 'gamma delta', 'last'], `cut at ${cut}`);
+      assert.ok(pieces.every((piece) => piece.part === WHOLE));
+    }
+  });
+
+  it('keeps multi-byte characters whole when a chunk ends inside one', () => {
+    const line = 'héllo wörld 😀 ✓ 中文';
+    const bytes = Buffer.from(`${line}\nnext\n`);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      assert.deepEqual(texts(split([bytes.subarray(0, cut), bytes.subarray(cut)])), [line, 'next'], `cut at byte ${cut}`);
+    }
+    // One byte at a time, too.
+    assert.deepEqual(texts(split([...bytes].map((b) => Buffer.from([b])))), [line, 'next']);
+  });
+
+  it('strips \\r\\n, also when the chunk ends between \\r and \\n', () => {
+    assert.deepEqual(texts(split(['one\r\ntwo\r', '\nthree\r\n'])), ['one', 'two', 'three']);
+    assert.deepEqual(texts(split(['a\rb\n'])), ['a\rb'], 'a lone \\r inside a line is kept');
+  });
+
+  it('flushes a partial last line at the end of the stream', () => {
+    const splitter = new LineSplitter();
+    const seen: string[] = [];
+    const sink = (buf: Buffer, start: number, end: number): void => void seen.push(buf.toString('utf8', start, end));
+    splitter.push(Buffer.from('first\nsecond wi'), sink);
+    assert.deepEqual(seen, ['first'], 'the tail waits for more');
+    splitter.push(Buffer.from('thout newline'), sink);
+    assert.deepEqual(seen, ['first']);
+    splitter.end(sink);
+    assert.deepEqual(seen, ['first', 'second without newline']);
+    assert.deepEqual(texts(split(['x\r'])), ['x'], 'a dangling \\r at the end is a line end');
+    assert.deepEqual(texts(split(['done\n'])), ['done'], 'nothing more after a final newline');
+    assert.deepEqual(texts(split([])), []);
+  });
+
+  it('splits an over-long line into marked pieces within the limit, losing no byte', () => {
+    const line = `${'ab✓'.repeat(20)}😀${'z'.repeat(30)}`;
+    const bytes = Buffer.from(`${line}\nshort\n`);
+    for (const chunks of [[bytes], [...bytes].map((b) => Buffer.from([b])), [bytes.subarray(0, 37), bytes.subarray(37)]]) {
+      const pieces = split(chunks, 16);
+      const last = pieces.findIndex((piece) => piece.text === 'short');
+      const parts = pieces.slice(0, last);
+      assert.ok(parts.length > 1);
+      assert.equal(parts.map((piece) => piece.text).join(''), line, 'the pieces add up to the line');
+      for (const piece of parts) assert.ok(Buffer.byteLength(piece.text) <= 16, `piece ${JSON.stringify(piece.text)} within 16 bytes`);
+      assert.ok(parts.slice(0, -1).every((piece) => piece.part === CONTINUED), 'all but the last are marked continued');
+      assert.equal(parts.at(-1)?.part, PLAIN);
+      assert.ok(!parts.some((piece) => piece.text.includes('\ufffd')), 'no character was cut in halves');
+      assert.deepEqual(pieces.slice(last), [{ text: 'short', part: WHOLE }]);
+    }
+  });
+
+  it('bounds a line that never ends, and flushes its rest at the end', () => {
+    const splitter = new LineSplitter(64);
+    const pieces: Array<[string, number]> = [];
+    const sink = (buf: Buffer, start: number, end: number, part: number): void => void pieces.push([buf.toString('utf8', start, end), part]);
+    let written = '';
+    for (let i = 0; i < 100; i++) {
+      const chunk = `${i % 10}`.repeat(7);
+      written += chunk;
+      splitter.push(Buffer.from(chunk), sink);
+    }
+    assert.ok(pieces.length >= 9, 'pieces were emitted before any newline');
+    splitter.end(sink);
+    assert.equal(pieces.map(([text]) => text).join(''), written);
+    assert.ok(pieces.slice(0, -1).every(([, part]) => part === CONTINUED));
+    assert.equal(pieces.at(-1)?.[1], PLAIN);
+  });
+
+  it('keeps a trailing \\r with the rest of a long line until the \\n arrives', () => {
+    const pieces = split(['x'.repeat(20), '\r', '\nnext\n'], 8);
+    assert.equal(pieces.slice(0, -1).map((piece) => piece.text).join(''), 'x'.repeat(20));
+    assert.ok(pieces.every((piece) => piece.text.length > 0));
+  });
+
+  it('replaces invalid UTF-8 with U+FFFD, as a decoder would', () => {
+    const bytes = Buffer.concat([Buffer.from('ok '), Buffer.from([0xff, 0xfe]), Buffer.from(' end\nnext\n')]);
+    assert.deepEqual(texts(split([bytes])), ['ok \ufffd\ufffd end', 'next']);
+    assert.deepEqual(texts(split([Buffer.from([0x61, 0xe2, 0x82])])), ['a\ufffd'], 'a character cut off by the end');
+  });
+
+  it('agrees with a plain split on random input in random chunks', () => {
+    let seed = 42;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const alphabet = ['a', 'b', ' ', '\t', '"', 'é', '😀', '\n', '\n', '\r\n'];
+    for (let round = 0; round < 50; round++) {
+      let input = '';
+      for (let i = 0; i < 400; i++) input += alphabet[random(alphabet.length)];
+      input += '\n';
+      const bytes = Buffer.from(input);
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < bytes.length; ) {
+        const size = 1 + random(40);
+        chunks.push(bytes.subarray(at, at + size));
+        at += size;
+      }
+      const expected = input.slice(0, -1).split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+      assert.deepEqual(texts(split(chunks)), expected, `round ${round}`);
+    }
+  });
+
+  it('refuses a limit that cannot hold one character', () => {
+    assert.throws(() => new LineSplitter(3), /at least 4 bytes.*got 3/);
+    assert.throws(() => new LineSplitter(1.5), /got 1.5/);
+  });
+});
