@@ -1,0 +1,200 @@
+// Relays one child process's stdout and stderr into the Output, one relay per child process
+// (a restarted child is a new process with a new pid, and gets a new relay). It promises:
+//
+// - Every line arrives whole, once, in order per stream; a last line without "\n" is flushed
+//   when the stream ends, and the returned promise resolves only after both streams ended and
+//   all their lines went to the Output, so a child's last words precede the record of its exit.
+// - One Output.write per chunk read, not per line: a flood costs a few syscalls per 64 KiB.
+// - Backpressure: when the Output says it is behind, the stream is paused (the child then
+//   blocks on its full pipe) and resumed on 'drain'; nothing is buffered without bound.
+// - A stack trace on stderr stays one record: a stderr line is held back briefly, and the
+//   lines that follow it and look like its continuation (indented, empty, or a closing
+//   bracket) join it. It is released by the next line that does not continue it, by the end
+//   of the stream, or after `groupIdleMs` without more stderr, so nothing waits for long.
+
+import type { Readable } from 'node:stream';
+import { ByteBuilder } from './byte-builder.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, PLAIN, WHOLE, type Part } from './line-splitter.js';
+import type { Formatter, StreamFormat, StreamName } from './formatter.js';
+import type { Output } from './output.js';
+import type { Tags } from './tags.js';
+
+export interface RelayOptions {
+  stdout: Readable | null;
+  stderr: Readable | null;
+  tags: Tags;
+  formatter: Formatter;
+  output: Output;
+  /** Lines longer than this many bytes are split into marked pieces; 64 KiB by default. */
+  maxLineLength?: number;
+  /** How long a held-back stderr line waits for continuation lines; 10 ms by default. */
+  groupIdleMs?: number;
+}
+
+export const DEFAULT_GROUP_IDLE_MS = 10;
+
+export function relayChild(options: RelayOptions): Promise<void> {
+  const streams: Array<[Readable, StreamName]> = [];
+  if (options.stdout) streams.push([options.stdout, 'stdout']);
+  if (options.stderr) streams.push([options.stderr, 'stderr']);
+  return Promise.all(streams.map(([stream, name]) => new StreamRelay(stream, name, options).done)).then(() => undefined);
+}
+
+const EMPTY = Buffer.alloc(0);
+
+class StreamRelay {
+  readonly done: Promise<void>;
+  private readonly format: StreamFormat;
+  private readonly output: Output;
+  private readonly splitter: LineSplitter;
+  private readonly out = new ByteBuilder();
+  private readonly group: boolean;
+  private readonly groupIdleMs: number;
+  private readonly maxGroup: number;
+  private readonly jsonText: boolean;
+  private now = 0;
+  // Records for log files, as JSON lines, when the Output has any.
+  private fileText = '';
+  private levels: string[] = [];
+  // The held-back stderr line, `heldBuf[heldStart, heldEnd)`, and the lines that joined it.
+  private heldBuf: Buffer = EMPTY;
+  private heldStart = -1;
+  private heldEnd = -1;
+  private heldMore: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private paused = false;
+  private ended = false;
+  private finish!: () => void;
+
+  constructor(
+    private readonly stream: Readable,
+    name: StreamName,
+    options: RelayOptions,
+  ) {
+    this.format = options.formatter.forStream(options.tags, name);
+    this.jsonText = options.formatter.format === 'json';
+    this.output = options.output;
+    this.splitter = new LineSplitter(options.maxLineLength ?? DEFAULT_MAX_LINE_BYTES);
+    this.maxGroup = this.splitter.maxLineBytes;
+    this.group = name === 'stderr';
+    this.groupIdleMs = options.groupIdleMs ?? DEFAULT_GROUP_IDLE_MS;
+    this.done = new Promise((resolve) => (this.finish = resolve));
+    stream.on('data', this.onData);
+    stream.once('end', this.onEnd);
+    // A destroyed stream may close without 'end'; what it delivered is still relayed.
+    stream.once('close', this.onEnd);
+    stream.on('error', this.onError);
+  }
+
+  private readonly onData = (chunk: Buffer | string): void => {
+    this.now = Date.now();
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, this.sink);
+    if (this.heldStart !== -1) this.timer = setTimeout(this.onIdle, this.groupIdleMs);
+    this.commit();
+  };
+
+  private readonly onEnd = (): void => {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.stream.removeListener('data', this.onData);
+    this.now = Date.now();
+    this.splitter.end(this.sink);
+    this.release();
+    this.commit();
+    this.finish();
+  };
+
+  // A child's pipe failing (rare: the fd was closed under it) ends what can be read of it;
+  // that is all there is to relay, so the relay finishes with what it has.
+  private readonly onError = (): void => {
+    this.onEnd();
+  };
+
+  private readonly onIdle = (): void => {
+    this.timer = undefined;
+    this.now = Date.now();
+    this.release();
+    this.commit();
+  };
+
+  private readonly sink = (buf: Buffer, start: number, end: number, part: Part): void => {
+    if (!this.group) {
+      this.add(buf, start, end, part);
+      return;
+    }
+    if (part === WHOLE && this.heldStart !== -1 && continues(buf, start, end)) {
+      const more = this.heldMore ?? '';
+      if (this.heldEnd - this.heldStart + more.length + 1 + end - start <= this.maxGroup) {
+        this.heldMore = `${more}\n${buf.toString('utf8', start, end)}`;
+        return;
+      }
+    }
+    this.release();
+    // A JSON record stands alone; any other whole line may be the head of a stack trace.
+    if (part === WHOLE && buf[start] !== 0x7b /* { */) {
+      this.heldBuf = buf;
+      this.heldStart = start;
+      this.heldEnd = end;
+    } else {
+      this.add(buf, start, end, part);
+    }
+  };
+
+  private release(): void {
+    if (this.heldStart === -1) return;
+    const { heldBuf, heldStart, heldEnd, heldMore } = this;
+    this.heldBuf = EMPTY;
+    this.heldStart = this.heldEnd = -1;
+    this.heldMore = undefined;
+    if (heldMore === undefined) this.add(heldBuf, heldStart, heldEnd, PLAIN);
+    else this.addText(heldBuf.toString('utf8', heldStart, heldEnd) + heldMore, PLAIN);
+  }
+
+  private add(buf: Buffer, start: number, end: number, part: Part): void {
+    if (this.output.hasTransports) this.addText(buf.toString('utf8', start, end), part);
+    else this.format.appendLine(this.out, buf, start, end, part, this.now);
+  }
+
+  private addText(line: string, part: Part): void {
+    if (!this.output.hasTransports) {
+      this.out.string(this.format.text(line, part, this.now));
+      return;
+    }
+    const json = this.format.json(line, part, this.now);
+    this.out.string(this.jsonText ? `${json}\n` : this.format.text(line, part, this.now));
+    this.fileText += `${json}\n`;
+    this.levels.push(this.format.level(line, part));
+  }
+
+  private commit(): void {
+    if (this.out.length === 0 && this.levels.length === 0) return;
+    const batch = this.levels.length > 0 ? { text: this.fileText, levels: this.levels } : undefined;
+    if (batch !== undefined) {
+      this.fileText = '';
+      this.levels = [];
+    }
+    if (!this.output.write(this.out.take(), batch) && !this.paused && !this.ended) {
+      this.paused = true;
+      this.stream.pause();
+      this.output.once('drain', this.onDrain);
+    }
+  }
+
+  private readonly onDrain = (): void => {
+    this.paused = false;
+    if (!this.ended) this.stream.resume();
+  };
+}
+
+// Indented lines (`    at f (file.js:1:2)`), empty lines and closing brackets of an
+// inspected object continue the stderr record before them.
+function continues(buf: Buffer, start: number, end: number): boolean {
+  if (start === end) return true;
+  const first = buf[start];
+  return first === 32 || first === 9 || first === 125 /* } */ || first === 93; /* ] */
+}
