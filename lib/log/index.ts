@@ -1,0 +1,23 @@
+// The log stream: what runs in the primary (formatter, relay, output, crew's own logger) and
+// the logger user code gets inside a child.
+
+export { ByteBuilder } from './byte-builder.js';
+export { createChildLogger, type ChildLoggerOptions } from './child-logger.js';
+export { createCrewLogger, type CrewLogger, type CrewLoggerOptions } from './crew-logger.js';
+export {
+  CONTINUED_MARK,
+  createFormatter,
+  parseJsonObject,
+  type Fields,
+  type Formatter,
+  type FormatterOptions,
+  type LogFormat,
+  type StreamFormat,
+  type StreamName,
+} from './formatter.js';
+export { isLevel, levelRank, passes } from './levels.js';
+export { CONTINUED, DEFAULT_MAX_LINE_BYTES, LineSplitter, PLAIN, WHOLE, type LineSink, type Part } from './line-splitter.js';
+export { DEFAULT_STALL_MS } from './file-sink.js';
+export { Output, type FileBatch, type OutputOptions } from './output.js';
+export { DEFAULT_GROUP_IDLE_MS, relayChild, type RelayOptions } from './relay.js';
+export { CREW_COMPONENT, tagText, tagWidth, type Tags } from './tags.js';
