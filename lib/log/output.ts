@@ -68,18 +68,25 @@ export class Output extends EventEmitter {
 
   /**
    * Writes complete lines (`text` ends in "\n") and hands `batch` to the log files. Returns
-   * false when the caller should stop producing until 'drain'.
+   * false when the caller should stop producing until 'drain'. `written` is called once
+   * `text` is no longer needed: handed to the OS, or discarded.
    */
-  write(text: string | Uint8Array, batch?: FileBatch): boolean {
+  write(text: string | Uint8Array, batch?: FileBatch, written?: () => void): boolean {
     let ok = true;
     if (!this.broken && text.length > 0) {
       this.pendingWrites++;
+      const callback = written === undefined ? this.onWritten : (err?: Error | null) => {
+        this.onWritten(err);
+        written();
+      };
       try {
-        if (!this.stream.write(text, this.onWritten)) ok = this.awaitDrain();
+        if (!this.stream.write(text, callback)) ok = this.awaitDrain();
       } catch (err) {
         this.pendingWrites--;
         this.onStreamError(err as Error);
       }
+    } else {
+      written?.();
     }
     if (batch !== undefined && batch.levels.length > 0) {
       for (const file of this.files) {

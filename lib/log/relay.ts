@@ -178,7 +178,8 @@ class StreamRelay {
       this.fileText = '';
       this.levels = [];
     }
-    if (!this.output.write(this.out.take(), batch) && !this.paused && !this.ended) {
+    const bytes = this.out.take();
+    if (!this.output.write(bytes, batch, () => this.out.release(bytes)) && !this.paused && !this.ended) {
       this.paused = true;
       this.stream.pause();
       this.output.once('drain', this.onDrain);
