@@ -43,8 +43,19 @@ function run(format: LogFormat, chunks: Buffer[]): { linesPerSecond: number; byt
   return { linesPerSecond: Math.round(count / seconds), bytesOut };
 }
 
+// Five rounds of each, alternating; the first rounds include the JIT warming up.
 const chunks = makeChunks();
-for (const format of ['json', 'pretty', 'json', 'pretty'] as const) {
-  const { linesPerSecond, bytesOut } = run(format, chunks);
-  console.log(`${format.padEnd(6)} ${linesPerSecond.toLocaleString('en')} lines/s (${(bytesOut / total).toFixed(0)} bytes/line out)`);
+const rounds: Record<LogFormat, number[]> = { json: [], pretty: [] };
+let bytesPerLine: Record<LogFormat, number> = { json: 0, pretty: 0 };
+for (let round = 0; round < 5; round++) {
+  for (const format of ['json', 'pretty'] as const) {
+    const { linesPerSecond, bytesOut } = run(format, chunks);
+    rounds[format].push(linesPerSecond);
+    bytesPerLine = { ...bytesPerLine, [format]: bytesOut / total };
+  }
+}
+for (const format of ['json', 'pretty'] as const) {
+  const sorted = [...rounds[format]].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  console.log(`${format.padEnd(6)} median ${median.toLocaleString('en')} lines/s (rounds: ${rounds[format].map((n) => n.toLocaleString('en')).join(', ')}; ${bytesPerLine[format].toFixed(0)} bytes/line out)`);
 }

@@ -4,9 +4,10 @@
 // through the single Output, so they never cut into a child's line.
 
 import type { Level } from '../config/types.js';
-import type { Fields, Formatter } from './formatter.js';
+import type { Formatter } from './formatter.js';
 import { isLevel, passes } from './levels.js';
 import type { Output } from './output.js';
+import type { Fields } from './record-text.js';
 import { CREW_COMPONENT, type Tags } from './tags.js';
 
 export interface CrewLoggerOptions {
