@@ -84,6 +84,7 @@ export class Output extends EventEmitter {
       } catch (err) {
         this.pendingWrites--;
         this.onStreamError(err as Error);
+        written?.();
       }
     } else {
       written?.();
