@@ -1,7 +1,8 @@
 // Loads the app module and checks its shape, so a mistake is reported once by the primary with
 // the file and the key, instead of as a crash loop in every child.
 import { pathToFileURL } from 'node:url';
-import type { AppDefinition } from './types.js';
+import type { AppDefinition, JobDefinition } from './types.js';
+import { resolveJob } from './job-settings.js';
 
 export class AppError extends Error {
   override name = 'AppError';
@@ -56,6 +57,11 @@ export function checkApp(app: unknown, where: string): AppDefinition {
   for (const [name, job] of Object.entries((value.jobs ?? {}) as Record<string, unknown>)) {
     const run = typeof job === 'function' ? job : (job as { run?: unknown } | null)?.run;
     if (typeof run !== 'function') throw new AppError(`${where}: jobs.${name} must be a function or { run, ... }`);
+    try {
+      resolveJob(name, job as JobDefinition);
+    } catch (error) {
+      throw new AppError(`${where}: ${(error as Error).message}`);
+    }
   }
   for (const [name, component] of Object.entries((value.components ?? {}) as Record<string, unknown>)) {
     if (['server', 'worker', 'scheduler', 'crew'].includes(name)) {

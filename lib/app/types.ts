@@ -5,8 +5,8 @@ import type { Logger } from 'winston';
 import type { CrewConfig } from '../config/types.js';
 
 export interface EnqueueOptions {
-  /** Run no sooner than this many milliseconds from now. */
-  delay?: number;
+  /** Run no sooner than this from now: milliseconds, or a duration such as '30s'. */
+  delay?: number | string;
   /** How many times to retry after a failure (overrides the job's own setting). */
   retries?: number;
 }
@@ -27,14 +27,26 @@ export type JobHandler = (data: any, ctx: CrewContext & { job: JobInfo }) => unk
 export interface JobInfo {
   id: string;
   name: string;
+  /** 1 for the first run, 2 for the first retry…; a re-run after a worker died keeps its number. */
   attempt: number;
+  /** The most attempts this job gets (1 + its retries). */
+  attempts: number;
+  /**
+   * Aborted when the attempt's `timeout` passes. crew cannot stop a running function: a handler
+   * that ignores the signal keeps running in the background, its outcome discarded.
+   */
+  signal: AbortSignal;
 }
 
 export interface JobDefinition {
   run: JobHandler;
+  /** Runs of this job at a time in one worker process (default 1). */
   concurrency?: number;
+  /** Further attempts after a failure (default 0). */
   retries?: number;
+  /** Wait before a retry (default exponential from 1s): fixed waits `delay` each time, exponential doubles it. */
   backoff?: { type?: 'fixed' | 'exponential'; delay?: number | string };
+  /** How long one attempt may take (a duration; default: no limit). Past it the attempt fails. */
   timeout?: number | string;
 }
 

@@ -128,6 +128,7 @@ export const crewConfigSchema = z.strictObject({
     url: redisUrl().withDefault(() => ''),
     prefix: text({ nonEmpty: true }).withDefault(() => 'crew'),
     maxQueued: integer(1).withDefault(() => 100_000),
+    stallInterval: duration({ positive: true }).withDefault(() => 5_000),
   }),
   supervisor: supervisorSchema,
   log: section({

@@ -60,7 +60,14 @@ export interface CrewConfig {
   server: { port: number; host: string; instances: number | 'max'; supervisor?: SupervisorOverride };
   worker: { instances: number; queues: string[]; supervisor?: SupervisorOverride };
   scheduler: { supervisor?: SupervisorOverride };
-  queue: { driver: 'auto' | 'embedded' | 'redis'; url: string; prefix: string; maxQueued: number };
+  queue: {
+    driver: 'auto' | 'embedded' | 'redis';
+    url: string;
+    prefix: string;
+    maxQueued: number;
+    /** redis: how long a job of a worker that stopped answering waits before it runs again (ms). */
+    stallInterval: number;
+  };
   supervisor: SupervisorConfig;
   log: {
     format: 'auto' | 'pretty' | 'json';
