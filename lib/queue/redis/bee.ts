@@ -1,0 +1,49 @@
+// bee-queue and the Redis client it was built for. bee-queue 2 speaks node-redis v3 and does
+// not accept a newer client, so crew takes v3 from bee-queue's own dependencies (whatever the
+// install layout) rather than the `redis` package crew depends on for other needs. Only the
+// parts of v3 that crew calls are typed here.
+import { createRequire } from 'node:module';
+import type { EventEmitter } from 'node:events';
+import BeeQueue from 'bee-queue';
+
+const fromBee = createRequire(createRequire(import.meta.url).resolve('bee-queue'));
+
+export type Callback<T> = (error: Error | null, reply: T) => void;
+
+export interface RedisV3Multi {
+  llen(key: string): RedisV3Multi;
+  scard(key: string): RedisV3Multi;
+  zcard(key: string): RedisV3Multi;
+  get(key: string): RedisV3Multi;
+  exec(callback: Callback<unknown[]>): boolean;
+}
+
+export interface RedisV3Client extends EventEmitter {
+  ready: boolean;
+  connected: boolean;
+  /** The options this client was made with (its duplicates get copies). */
+  options: object;
+  ping(callback: Callback<string>): boolean;
+  incrby(key: string, by: number, callback: Callback<number>): boolean;
+  multi(): RedisV3Multi;
+  quit(callback?: Callback<string>): boolean;
+  end(flush: boolean): void;
+}
+
+export interface RedisV3ClientOptions {
+  url: string;
+  retry_strategy: (this: unknown, options: { attempt: number; error: Error | null }) => number | Error;
+  connect_timeout: number;
+}
+
+interface RedisV3 {
+  createClient(options: RedisV3ClientOptions): RedisV3Client;
+}
+
+export const redisV3 = fromBee('redis') as RedisV3;
+
+/** bee-queue's Lua scripts: loaded into Redis at every (re)connection, as a restarted Redis has forgotten them. */
+export const beeScripts = fromBee('./lib/lua/index.js') as { buildCache(client: RedisV3Client): Promise<unknown> };
+
+export { BeeQueue };
+export type BeeJob = BeeQueue.Job<unknown>;

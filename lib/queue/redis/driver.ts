@@ -1,0 +1,47 @@
+// The redis driver (SPEC "Queues"): bee-queue on `queue.url`, durable and shared by every host.
+// One bee-queue Queue per job name under `queue.prefix`; one command connection per process.
+import type { JobSettings } from '../../app/job-settings.js';
+import type { CrewConfig } from '../../config/types.js';
+import type { QueueDriver, QueueStats } from '../types.js';
+import { connectRedis, type QueueLog } from './connection.js';
+import { consumeFromRedis } from './consumer.js';
+import { createProducer } from './producer.js';
+import { readStats } from './stats.js';
+import { countSuccesses } from './success-counter.js';
+
+export interface RedisDriver extends QueueDriver {
+  stats(): Promise<QueueStats>;
+  /** Resolves once Redis is usable; rejects after `timeoutMs` saying why not. */
+  whenConnected(timeoutMs: number): Promise<void>;
+}
+
+export function createRedisDriver(queue: CrewConfig['queue'], jobs: ReadonlyMap<string, JobSettings>, log: QueueLog): RedisDriver {
+  const connection = connectRedis(queue.url, log);
+  const enqueue = createProducer(connection, queue.prefix, jobs);
+  const counter = countSuccesses(connection, queue.prefix);
+  const consumptions: Array<{ stop(deadline: number): Promise<void> }> = [];
+  let closing: Promise<void> | undefined;
+
+  return {
+    driver: 'redis',
+    enqueue,
+    async consume(consumed, run) {
+      await connection.whenUsable(2 ** 31 - 1);
+      const consumption = await consumeFromRedis({ connection, prefix: queue.prefix, stallInterval: queue.stallInterval, counter, log }, consumed, run);
+      consumptions.push(consumption);
+      return consumption;
+    },
+    check: () => connection.check(),
+    stats: () => readStats(connection, queue.prefix, [...jobs.keys()]),
+    whenConnected: (timeoutMs) => connection.whenUsable(timeoutMs),
+    close() {
+      closing ??= (async () => {
+        // Stopped already, normally; this covers a process that stops while still starting.
+        await Promise.allSettled(consumptions.map((c) => c.stop(Date.now() + 1000)));
+        await counter.stop();
+        await connection.close();
+      })();
+      return closing;
+    },
+  };
+}
