@@ -2,6 +2,7 @@
 // know nothing of the supervisor; they start, report readiness by resolving, and stop by a
 // deadline.
 import type { AppDefinition, CrewContext } from '../app/types.js';
+import type { QueueDriver } from '../queue/types.js';
 
 export interface RunningComponent {
   /** Stops taking work and finishes what is in flight by `deadline` (epoch ms). Safe to call twice. */
@@ -13,6 +14,8 @@ export interface ComponentInput {
   ctx: CrewContext;
   /** Health checks of crew's own dependencies (the queue), shown by the server's `/_health`. */
   checks?: Record<string, () => unknown>;
+  /** The job queue of this child, which the worker consumes from. */
+  queue?: QueueDriver;
 }
 
 export type ComponentRunner = (input: ComponentInput) => Promise<RunningComponent>;

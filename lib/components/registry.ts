@@ -3,9 +3,11 @@
 import type { ComponentRunner } from './component.js';
 import { customRunner } from './custom.js';
 import { runServer } from './server/index.js';
+import { runWorker } from './worker/index.js';
 
 const BUILT_IN: Readonly<Record<string, ComponentRunner>> = {
   server: runServer,
+  worker: runWorker,
 };
 
 export const BUILT_IN_COMPONENTS = ['server', 'worker', 'scheduler'] as const;

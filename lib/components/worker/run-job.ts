@@ -1,0 +1,109 @@
+// Runs one attempt of one job, whichever driver handed it over: the handler gets the worker's
+// ctx plus `ctx.job`, the attempt is bounded by the job's `timeout`, and every attempt ends in
+// one record (job name, id, attempt, duration, outcome; the error when it failed).
+//
+// Timeouts: JavaScript cannot stop a running function. At the timeout the attempt fails (and
+// is retried per the job's settings), `ctx.job.signal` is aborted so a handler that listens
+// can stop, and the run no longer counts against the job's concurrency. A handler that
+// ignores the signal runs on in the background; when it ends, one record says so and its
+// outcome is discarded.
+import type { CrewContext } from '../../app/types.js';
+import type { JobSettings } from '../../app/job-settings.js';
+import type { JobRun, RunJob } from '../../queue/types.js';
+
+export interface ActiveRun {
+  run: JobRun;
+  startedAt: number;
+  settled: Promise<void>;
+}
+
+export interface JobRunner {
+  run: RunJob;
+  /** Attempts running now (timed-out ones excluded: they are over as far as the queue knows). */
+  active(): ActiveRun[];
+}
+
+export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: CrewContext): JobRunner {
+  const active = new Map<string, ActiveRun>();
+  const logger = ctx.logger;
+
+  const run: RunJob = async (job) => {
+    const settings = jobs.get(job.name);
+    if (!settings) throw new Error(`this worker has no handler for "${job.name}"`);
+    const controller = new AbortController();
+    const jobCtx = { ...ctx, job: { id: job.id, name: job.name, attempt: job.attempt, attempts: job.attempts, signal: controller.signal } };
+    const key = `${job.name}#${job.id}`;
+    const started = performance.now();
+    const handler = Promise.resolve().then(() => settings.run(job.data, jobCtx));
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    const bounded =
+      settings.timeout > 0
+        ? Promise.race([
+            handler,
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => {
+                timedOut = true;
+                const error = new Error(`timed out after ${settings.timeout} ms`);
+                error.name = 'TimeoutError';
+                controller.abort(error);
+                reject(error);
+              }, settings.timeout);
+            }),
+          ])
+        : handler;
+    const settled = bounded.then(
+      () => undefined,
+      () => undefined,
+    );
+    active.set(key, { run: job, startedAt: Date.now(), settled });
+    try {
+      await bounded;
+      const ms = elapsed(started);
+      logger.info(`${job.name} ${job.id} succeeded in ${ms} ms`, { job: job.name, jobId: job.id, attempt: job.attempt, ms, outcome: 'succeeded' });
+    } catch (thrown) {
+      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      const ms = elapsed(started);
+      const retrying = job.attempt < job.attempts;
+      const outcome = retrying ? 'retrying' : 'failed';
+      logger.log(retrying ? 'warn' : 'error', `${job.name} ${job.id} failed in ${ms} ms (attempt ${job.attempt} of ${job.attempts}): ${error.message}; ${retrying ? 'retrying' : 'giving up'}`, {
+        job: job.name,
+        jobId: job.id,
+        attempt: job.attempt,
+        attempts: job.attempts,
+        ms,
+        outcome,
+        error: error.message,
+        ...(timedOut ? {} : { stack: error.stack }),
+      });
+      if (timedOut) reportOverrun(handler, job, started, logger);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      active.delete(key);
+    }
+  };
+
+  return { run, active: () => [...active.values()] };
+}
+
+function reportOverrun(handler: Promise<unknown>, job: JobRun, started: number, logger: CrewContext['logger']): void {
+  const report = (how: string) => {
+    const ms = elapsed(started);
+    logger.warn(`${job.name} ${job.id} (attempt ${job.attempt}) ${how} ${ms} ms after it started, past its timeout: its outcome is discarded`, {
+      job: job.name,
+      jobId: job.id,
+      attempt: job.attempt,
+      ms,
+      outcome: 'overran',
+    });
+  };
+  handler.then(
+    () => report('returned'),
+    () => report('threw'),
+  );
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}
