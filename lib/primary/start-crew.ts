@@ -10,6 +10,10 @@ import { UsageError } from '../util/usage-error.js';
 import { planComponents, type Selection } from './plan.js';
 import { Supervisor, cpuCount } from './supervisor.js';
 import { handleSignals } from './signals.js';
+import { createPrimaryQueue } from './embedded-queue.js';
+import { resolveDriver } from '../queue/resolve-driver.js';
+import { startControlServer } from '../control/server.js';
+import { CONTROL_VARIABLE, controlSocketPath } from '../control/socket-path.js';
 
 export interface StartOptions {
   selection: Selection;
@@ -66,6 +70,7 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
   const appPath = path.resolve(options.cwd, appOption);
   const app = await loadApp(appPath, path.relative(options.cwd, appPath) || appPath);
   const plan = planComponents(options.selection, config, app, cpuCount());
+  resolveDriver(config.queue);
   if (plan.components.some((c) => c.component === 'worker') && config.queue.driver === 'auto' && !config.queue.url && env === 'production') {
     throw new UsageError('worker: no Redis URL in production; set REDIS_URL or queue.url, or choose the in-memory queue explicitly with `queue: { driver: embedded }`');
   }
@@ -85,10 +90,18 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
       for (const message of options.deprecations) logger.warn(message);
       for (const { component, why } of plan.skipped) logger.info(`--all: not starting ${component}: ${why}`);
 
-      const supervisor = new Supervisor({ config, env, appPath, plan: plan.components, log: logger, output, formatter });
+      const queue = createPrimaryQueue(config, app, plan.components, logger);
+      const supervisor = new Supervisor({ config, env, appPath, plan: plan.components, log: logger, output, formatter, ...(queue.hooks ? { hooks: queue.hooks } : {}) });
+      const control = await startControlServer({
+        path: controlSocketPath(options.cwd, options.environ),
+        privateDir: !options.environ[CONTROL_VARIABLE],
+        verbs: { ...queue.verbs },
+        log: logger,
+      });
       const unhandle = handleSignals(supervisor);
       supervisor.start();
       const code = await supervisor.done;
+      await control?.close();
       unhandle();
       await output.flush();
       return code;
