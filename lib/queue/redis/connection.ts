@@ -27,8 +27,8 @@ export interface RedisConnection {
   readonly down: boolean;
   /** Why Redis is not usable, in a sentence, password-free. */
   unusableReason(): string;
-  /** Resolves once usable; rejects after `timeoutMs` saying why not. */
-  whenUsable(timeoutMs: number): Promise<void>;
+  /** Resolves once usable; rejects after `timeoutMs` saying why not. With `failFast`, rejects as soon as an attempt has failed. */
+  whenUsable(timeoutMs: number, failFast?: boolean): Promise<void>;
   /** Called after every reconnection, once scripts are loaded again. */
   onReconnect(listener: () => void): void;
   /** Resolves when Redis answers a PING within `timeoutMs`. */
@@ -97,6 +97,7 @@ export function connectRedis(url: string, log: QueueLog): RedisConnection {
   client.on('end', () => {
     if (usable) lostAt = Date.now();
     usable = false;
+    lastError ||= 'the connection was closed';
   });
   client.on('error', (error: Error) => {
     // Connection errors go through retry_strategy; what arrives here is anything else.
@@ -104,6 +105,7 @@ export function connectRedis(url: string, log: QueueLog): RedisConnection {
     if (!closed) log.warn(`Redis at ${shown}: ${lastError}`, { redis: shown });
   });
 
+  const isDown = () => !usable && (everUsable || lastError !== '' || reported);
   const unusableReason = () => `Redis at ${shown} is unreachable${lastError ? ` (${lastError})` : ''}; crew keeps reconnecting`;
 
   return {
@@ -113,21 +115,27 @@ export function connectRedis(url: string, log: QueueLog): RedisConnection {
       return usable;
     },
     get down() {
-      return !usable && (everUsable || lastError !== '' || reported);
+      return isDown();
     },
     unusableReason,
-    whenUsable(timeoutMs) {
+    whenUsable(timeoutMs, failFast = false) {
       if (usable) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const wake = () => {
           clearTimeout(timer);
+          clearInterval(watch);
           waiters.delete(wake);
           resolve();
         };
-        const timer = setTimeout(() => {
+        const fail = (within: string) => {
+          clearTimeout(timer);
+          clearInterval(watch);
           waiters.delete(wake);
-          reject(new Error(`cannot reach Redis at ${shown} within ${timeoutMs} ms${lastError ? ` (${lastError})` : ''}: is it running, and is queue.url / REDIS_URL right?`));
-        }, timeoutMs);
+          reject(new Error(`cannot reach Redis at ${shown}${within}${lastError ? ` (${lastError})` : ''}: is it running, and is queue.url / REDIS_URL right?`));
+        };
+        const timer = setTimeout(() => fail(` within ${timeoutMs} ms`), timeoutMs);
+        // A failed attempt is seen by the retry strategy, which has no event of its own.
+        const watch = failFast ? setInterval(() => isDown() && fail(''), 20) : undefined;
         waiters.add(wake);
       });
     },

@@ -11,7 +11,7 @@ import { countSuccesses } from './success-counter.js';
 
 export interface RedisDriver extends QueueDriver {
   stats(): Promise<QueueStats>;
-  /** Resolves once Redis is usable; rejects after `timeoutMs` saying why not. */
+  /** Resolves once Redis is usable; rejects as soon as an attempt failed, or after `timeoutMs`, saying why not. */
   whenConnected(timeoutMs: number): Promise<void>;
 }
 
@@ -33,7 +33,7 @@ export function createRedisDriver(queue: CrewConfig['queue'], jobs: ReadonlyMap<
     },
     check: () => connection.check(),
     stats: () => readStats(connection, queue.prefix, [...jobs.keys()]),
-    whenConnected: (timeoutMs) => connection.whenUsable(timeoutMs),
+    whenConnected: (timeoutMs) => connection.whenUsable(timeoutMs, true),
     close() {
       closing ??= (async () => {
         // Stopped already, normally; this covers a process that stops while still starting.
