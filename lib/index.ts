@@ -9,5 +9,6 @@ export type {
   JobHandler,
   JobInfo,
   ScheduleDefinition,
+  ScheduleRun,
 } from './app/types.js';
 export type { CrewConfig } from './config/types.js';

@@ -50,10 +50,20 @@ export interface JobDefinition {
   timeout?: number | string;
 }
 
+/** What a schedule's `run` function gets besides the context: which tick it is running. */
+export interface ScheduleRun {
+  /** The schedule's name. */
+  name: string;
+  /** The fire time this run is for (not when it started). */
+  tick: Date;
+  /** Aborted when the run's timeout passes or crew stops past its grace: stop then. */
+  signal: AbortSignal;
+}
+
 export interface ScheduleDefinition {
   cron: string;
   timezone?: string;
-  run?: (ctx: CrewContext) => unknown;
+  run?: (ctx: CrewContext & { schedule: ScheduleRun }) => unknown;
   job?: string;
   data?: unknown;
   command?: string;

@@ -5,13 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, displayPath, type ConfigIssue } from './config-error.js';
-import { explainIssues } from './explain.js';
+import { explainIssues, originOf } from './explain.js';
 import type { Environ } from './interpolate.js';
 import type { Layer } from './layer.js';
 import { deepMerge } from './merge.js';
 import { readLayer } from './read-layer.js';
 import { crewConfigSchema } from './schema.js';
-import { isPlainObject } from './tree.js';
+import { isPlainObject, type KeyPath } from './tree.js';
 import type { CrewConfig } from './types.js';
 
 export interface LoadOptions {
@@ -31,6 +31,8 @@ export interface LoadedConfig {
   dir: string;
   /** The files actually read, in merge order. */
   files: string[];
+  /** Where the value at `path` (or its nearest set ancestor) came from, for checks made after loading. */
+  originOf(path: KeyPath): { source: string; file?: string } | undefined;
 }
 
 /** Variables that win over the files; each becomes its own layer so errors can name it. */
@@ -116,5 +118,9 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   const merged = layers.reduce<unknown>((acc, layer) => deepMerge(acc, layer.data), {});
   const result = crewConfigSchema.safeParse(merged);
   if (!result.success) throw new ConfigError(explainIssues(result.error.issues, layers, merged, crewConfigSchema));
-  return { config: result.data, env, dir, files };
+  const origin = (keyPath: KeyPath) => {
+    const layer = originOf(keyPath, layers);
+    return layer && { source: layer.source, ...(layer.file ? { file: layer.source } : {}) };
+  };
+  return { config: result.data, env, dir, files, originOf: origin };
 }
