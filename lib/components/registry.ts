@@ -4,10 +4,12 @@ import type { ComponentRunner } from './component.js';
 import { customRunner } from './custom.js';
 import { runServer } from './server/index.js';
 import { runWorker } from './worker/index.js';
+import { runScheduler } from './scheduler/index.js';
 
 const BUILT_IN: Readonly<Record<string, ComponentRunner>> = {
   server: runServer,
   worker: runWorker,
+  scheduler: runScheduler,
 };
 
 export const BUILT_IN_COMPONENTS = ['server', 'worker', 'scheduler'] as const;
