@@ -1,13 +1,14 @@
 // `crew start` from resolved options to an exit code: load and validate config, load the app,
-// plan the components (every mistake so far is a ConfigError, AppError or UsageError: exit 2,
-// nothing forked), then set up the log stream and run the supervisor until it is done.
-import path from 'node:path';
-import { loadConfig, resolveEnvName } from '../config/index.js';
+// check the schedules, plan the components (every mistake so far is a ConfigError, AppError or
+// UsageError: exit 2, nothing forked), then set up the log stream and run the supervisor until
+// it is done.
+import { resolveEnvName } from '../config/index.js';
 import type { CrewConfig, Level } from '../config/types.js';
-import { loadApp } from '../app/load-app.js';
 import { createCrewLogger, createFormatter, Output } from '../log/index.js';
 import { UsageError } from '../util/usage-error.js';
 import { planComponents, type Selection } from './plan.js';
+import { loadProject } from './load-project.js';
+import { resolveSchedules } from '../schedule/validate.js';
 import { Supervisor, cpuCount } from './supervisor.js';
 import { handleSignals } from './signals.js';
 import { createPrimaryQueue } from './embedded-queue.js';
@@ -55,20 +56,18 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
   if (Object.keys(log).length > 0) overrides.log = log;
   if (options.grace !== undefined) overrides.supervisor = { grace: options.grace };
 
-  const loaded = loadConfig({
-    dir: path.resolve(options.cwd, options.configDir ?? 'config'),
-    dirExplicit: options.configDir !== undefined,
+  const project = await loadProject({
     env,
-    environ: options.environ,
+    ...(options.configDir !== undefined ? { configDir: options.configDir } : {}),
+    ...(options.app !== undefined ? { app: options.app } : {}),
     overrides,
+    cwd: options.cwd,
+    environ: options.environ,
   });
-  const config = loaded.config;
+  const { config, app, appPath } = project;
   if (options.grace !== undefined) applyGraceEverywhere(config, options.grace);
+  resolveSchedules(app, config, project.blame);
 
-  const appOption = options.app ?? config.app;
-  if (!appOption) throw new UsageError('no app to run: pass --app PATH or set `app:` in config/default.yaml');
-  const appPath = path.resolve(options.cwd, appOption);
-  const app = await loadApp(appPath, path.relative(options.cwd, appPath) || appPath);
   const plan = planComponents(options.selection, config, app, cpuCount());
   resolveDriver(config.queue);
   if (plan.components.some((c) => c.component === 'worker') && config.queue.driver === 'auto' && !config.queue.url && env === 'production') {
