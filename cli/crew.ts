@@ -4,12 +4,14 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import * as start from './commands/start.js';
+import * as scheduler from './commands/scheduler.js';
 import { reportAndExit } from './report-error.js';
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('crew')
   .usage('$0 <command> [options]\n\nStart and supervise a Node.js app\'s web server, job workers and cron scheduler.')
   .command(start)
+  .command(scheduler)
   .demandCommand(1, 'crew: name a command, e.g. `crew start --all` (see `crew --help`)')
   .strict()
   .recommendCommands()

@@ -1,0 +1,20 @@
+// `crew scheduler list [--json]`: every schedule of the app and config, checked, with its
+// next three fire times.
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { loadProject } from '../../../lib/primary/load-project.js';
+import { formatListing, listSchedules, resolveSchedules } from '../../../lib/schedule/index.js';
+import { projectFrom, projectOptions, type ProjectArgs } from './project-options.js';
+
+export const command = 'list';
+export const describe = 'List every schedule with its next three fire times';
+
+export function builder(yargs: Argv) {
+  return projectOptions(yargs).option('json', { type: 'boolean', describe: 'Print JSON instead of a table' });
+}
+
+export async function handler(argv: ArgumentsCamelCase<ProjectArgs & { json?: boolean }>): Promise<void> {
+  const project = await loadProject(projectFrom(argv));
+  const schedules = resolveSchedules(project.app, project.config, project.blame);
+  const now = Date.now();
+  process.stdout.write(argv.json ? `${JSON.stringify(listSchedules(schedules, now), null, 2)}\n` : formatListing(schedules, now));
+}
