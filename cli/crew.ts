@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import * as start from './commands/start.js';
 import * as scheduler from './commands/scheduler.js';
+import * as jobs from './commands/jobs.js';
 import { reportAndExit } from './report-error.js';
 
 const cli = yargs(hideBin(process.argv))
@@ -12,6 +13,7 @@ const cli = yargs(hideBin(process.argv))
   .usage('$0 <command> [options]\n\nStart and supervise a Node.js app\'s web server, job workers and cron scheduler.')
   .command(start)
   .command(scheduler)
+  .command(jobs)
   .demandCommand(1, 'crew: name a command, e.g. `crew start --all` (see `crew --help`)')
   .strict()
   .recommendCommands()

@@ -3,6 +3,7 @@
 import { ConfigError } from '../lib/config/index.js';
 import { AppError } from '../lib/app/load-app.js';
 import { UsageError } from '../lib/util/usage-error.js';
+import { CommandError } from '../lib/util/command-error.js';
 
 export function reportAndExit(error: unknown): never {
   if (typeof error === 'string') {
@@ -14,6 +15,10 @@ export function reportAndExit(error: unknown): never {
   if (error instanceof ConfigError || error instanceof UsageError || error instanceof AppError || isYargsError) {
     process.stderr.write(`crew: ${error.message}\n`);
     process.exit(2);
+  }
+  if (error instanceof CommandError) {
+    process.stderr.write(`crew: ${error.message}\n`);
+    process.exit(1);
   }
   const err = error instanceof Error ? error : new Error(String(error));
   process.stderr.write(`crew: unexpected failure: ${err.stack ?? err.message}\n`);
