@@ -48,6 +48,7 @@ async function stopWorker(consumption: Consumption, runner: JobRunner, deadline:
   }, Math.max(0, deadline - ABANDON_NOTICE_MS - Date.now()));
   await consumption.stop(deadline);
   clearTimeout(notice);
+  runner.flush();
   const left = runner.active();
   if (left.length === 0) return;
   // Past the deadline with jobs still running: stay until the primary's SIGKILL, which marks

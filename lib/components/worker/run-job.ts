@@ -10,73 +10,80 @@
 import type { CrewContext } from '../../app/types.js';
 import type { JobSettings } from '../../app/job-settings.js';
 import type { JobRun, RunJob } from '../../queue/types.js';
+import { createRunRecorder, type RunRecord } from './run-record.js';
 
 export interface ActiveRun {
   run: JobRun;
   startedAt: number;
-  settled: Promise<void>;
+  /** Settles when the attempt is over: the handler ended, or its timeout passed. */
+  settled: Promise<unknown>;
 }
 
 export interface JobRunner {
   run: RunJob;
   /** Attempts running now (timed-out ones excluded: they are over as far as the queue knows). */
   active(): ActiveRun[];
+  /** Writes the records still waiting for the end of this turn of the event loop. */
+  flush(): void;
 }
 
-export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: CrewContext): JobRunner {
+export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: CrewContext, record: RunRecord = createRunRecorder(ctx.logger)): JobRunner {
   const active = new Map<string, ActiveRun>();
-  const logger = ctx.logger;
 
   const run: RunJob = async (job) => {
     const settings = jobs.get(job.name);
     if (!settings) throw new Error(`this worker has no handler for "${job.name}"`);
-    const controller = new AbortController();
-    const jobCtx = { ...ctx, job: { id: job.id, name: job.name, attempt: job.attempt, attempts: job.attempts, signal: controller.signal } };
+    // A job without a timeout is never aborted: it shares one signal that never fires.
+    const controller = settings.timeout > 0 ? new AbortController() : undefined;
+    const jobCtx = { ...ctx, job: { id: job.id, name: job.name, attempt: job.attempt, attempts: job.attempts, signal: controller?.signal ?? NEVER } };
     const key = `${job.name}#${job.id}`;
     const started = performance.now();
-    const handler = Promise.resolve().then(() => settings.run(job.data, jobCtx));
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
-    const bounded =
-      settings.timeout > 0
-        ? Promise.race([
-            handler,
-            new Promise<never>((_, reject) => {
-              timer = setTimeout(() => {
-                timedOut = true;
-                const error = new Error(`timed out after ${settings.timeout} ms`);
-                error.name = 'TimeoutError';
-                controller.abort(error);
-                reject(error);
-              }, settings.timeout);
-            }),
-          ])
-        : handler;
-    const settled = bounded.then(
-      () => undefined,
-      () => undefined,
-    );
-    active.set(key, { run: job, startedAt: Date.now(), settled });
+    let handler: Promise<unknown> | undefined;
     try {
-      await bounded;
+      const result: unknown = settings.run(job.data, jobCtx);
+      if (isThenable(result)) handler = Promise.resolve(result);
+    } catch (thrown) {
+      handler = Promise.reject(thrown as Error);
+    }
+    if (handler) {
+      const bounded =
+        controller !== undefined
+          ? Promise.race([
+              handler,
+              new Promise<never>((_, reject) => {
+                timer = setTimeout(() => {
+                  timedOut = true;
+                  const error = new Error(`timed out after ${settings.timeout} ms`);
+                  error.name = 'TimeoutError';
+                  controller.abort(error);
+                  reject(error);
+                }, settings.timeout);
+              }),
+            ])
+          : handler;
+      active.set(key, { run: job, startedAt: Date.now(), settled: bounded });
+    }
+    try {
+      if (handler) await active.get(key)!.settled;
       const ms = elapsed(started);
-      logger.info(`${job.name} ${job.id} succeeded in ${ms} ms`, { job: job.name, jobId: job.id, attempt: job.attempt, ms, outcome: 'succeeded' });
+      record('info', `${job.name} ${job.id} succeeded in ${ms} ms`, { job: job.name, jobId: job.id, attempt: job.attempt, ms, outcome: 'succeeded' });
     } catch (thrown) {
       const error = thrown instanceof Error ? thrown : new Error(String(thrown));
       const ms = elapsed(started);
       const retrying = job.attempt < job.attempts;
-      const outcome = retrying ? 'retrying' : 'failed';
-      logger.log(retrying ? 'warn' : 'error', `${job.name} ${job.id} failed in ${ms} ms (attempt ${job.attempt} of ${job.attempts}): ${error.message}; ${retrying ? 'retrying' : 'giving up'}`, {
+      record(retrying ? 'warn' : 'error', `${job.name} ${job.id} failed in ${ms} ms (attempt ${job.attempt} of ${job.attempts}): ${error.message}; ${retrying ? 'retrying' : 'giving up'}`, {
         job: job.name,
         jobId: job.id,
         attempt: job.attempt,
         attempts: job.attempts,
         ms,
-        outcome,
+        outcome: retrying ? 'retrying' : 'failed',
         error: error.message,
         ...(timedOut ? {} : { stack: error.stack }),
       });
-      if (timedOut) reportOverrun(handler, job, started, logger);
+      if (timedOut) reportOverrun(handler!, job, started, record);
       throw error;
     } finally {
       clearTimeout(timer);
@@ -84,13 +91,19 @@ export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: Cre
     }
   };
 
-  return { run, active: () => [...active.values()] };
+  return { run, active: () => [...active.values()], flush: () => record.flush() };
 }
 
-function reportOverrun(handler: Promise<unknown>, job: JobRun, started: number, logger: CrewContext['logger']): void {
+const NEVER = new AbortController().signal;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+function reportOverrun(handler: Promise<unknown>, job: JobRun, started: number, record: RunRecord): void {
   const report = (how: string) => {
     const ms = elapsed(started);
-    logger.warn(`${job.name} ${job.id} (attempt ${job.attempt}) ${how} ${ms} ms after it started, past its timeout: its outcome is discarded`, {
+    record('warn', `${job.name} ${job.id} (attempt ${job.attempt}) ${how} ${ms} ms after it started, past its timeout: its outcome is discarded`, {
       job: job.name,
       jobId: job.id,
       attempt: job.attempt,
