@@ -21,7 +21,7 @@ export function redisBinary(): string | undefined {
 }
 
 /** Returns the server, or undefined after marking the test skipped when redis-server is absent. */
-export async function startRedis(t: TestContext): Promise<RedisServer | undefined> {
+export async function startRedis(t: TestContext, options: { args?: string[] } = {}): Promise<RedisServer | undefined> {
   const binary = redisBinary();
   if (!binary) {
     const notice = 'redis-server is not installed: skipping (install it with `apt-get install redis-server`)';
@@ -32,7 +32,7 @@ export async function startRedis(t: TestContext): Promise<RedisServer | undefine
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', ...(options.args ?? [])], { stdio: ['ignore', 'pipe', 'inherit'] });
     await waitForReady(child, port);
   };
   const stop = async () => {
