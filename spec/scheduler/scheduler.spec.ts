@@ -116,3 +116,21 @@ test('a scheduler with per-second schedules', async (t) => {
   assert.equal(exit.code, 0, crew.stderr());
   assert.ok(!crew.records.some((r) => r.component === 'scheduler' && /handling the tick failed/.test(r.message)));
 });
+
+test('a job schedule enqueues its job with its data at each tick, and a worker runs it', async (t) => {
+  const dir = tempDir(t);
+  const crew = runCrew(t, ['start', '--scheduler', '--worker', '--app', fixtureApp('schedules'), '--config', tempConfig(t, ''), '--grace', '2s'], {
+    env: { SCHEDULES: 'enqueue', CREW_CONTROL: path.join(dir, 'control.sock'), REDIS_URL: '' },
+  });
+  const enqueued = await crew.waitFor(of('enqueue', (r) => r.outcome === 'ok'), 'an enqueue run', 15_000);
+  assert.equal(enqueued.action, 'job');
+  assert.equal(enqueued.job, 'report');
+  assert.match(String(enqueued.jobId), /\S/);
+  assert.match(enqueued.message, new RegExp(`^enqueue: enqueued job report as ${enqueued.jobId} \\(\\d+ ms\\)$`));
+  await crew.waitFor((r) => r.component === 'worker' && r.jobId === enqueued.jobId && r.outcome === 'succeeded', `job ${enqueued.jobId} done`, 15_000);
+  const ran = crew.records.filter((r) => r.component === 'worker' && r.message === 'report job ran');
+  assert.ok(ran.length > 0);
+  assert.deepEqual(ran[0]!.data, { kind: 'tick' });
+  crew.signal('SIGTERM');
+  assert.equal((await crew.exited).code, 0, crew.stderr());
+});
