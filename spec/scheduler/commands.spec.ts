@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCrewToEnd, type LogRecord } from '../helpers/crew-process.js';
 import { fixtureApp } from '../helpers/paths.js';
+import { startRedis } from '../helpers/redis-server.js';
 import { tempConfig } from '../helpers/temp-dir.js';
 
 const CONFIG = `schedules:
@@ -77,4 +78,20 @@ test('run <name> with a name no schedule has exits 2 and suggests the closest', 
   const result = await scheduler(tempConfig(t, CONFIG), ['run', 'nigthly']);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /no schedule "nigthly" \(did you mean "nightly"\?\)/);
+});
+
+test('run <name> of a job schedule enqueues the job, as `crew jobs enqueue` would', async (t) => {
+  const redis = await startRedis(t);
+  if (!redis) return;
+  const config = tempConfig(t, '');
+  const env = { SCHEDULES: 'enqueue', REDIS_URL: redis.url };
+  const result = await runCrewToEnd(['scheduler', 'run', 'enqueue', '--app', fixtureApp('schedules'), '--config', config, '--log-format', 'json'], { env });
+  assert.equal(result.code, 0, result.stderr);
+  const record = records(result.stdout).at(-1)!;
+  assert.equal(record.outcome, 'ok');
+  assert.match(String(record.jobId), /\S/);
+  const stats = await runCrewToEnd(['jobs', 'stats', '--json', '--app', fixtureApp('schedules'), '--config', config], { env });
+  assert.equal(stats.code, 0, stats.stderr);
+  const report = (JSON.parse(stats.stdout) as { jobs: Record<string, { waiting: number }> }).jobs.report;
+  assert.equal(report?.waiting, 1, stats.stdout);
 });

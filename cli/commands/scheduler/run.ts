@@ -1,13 +1,15 @@
 // `crew scheduler run <name>`: runs one schedule's action once, now, in the foreground, with
 // its output and its run record in the log stream's format; exit 0 when the run succeeded,
-// 1 when it failed or timed out. No tick lock is taken: asking by hand is not a tick. Ctrl-C
-// stops the run (a command gets SIGTERM); a second Ctrl-C kills it.
+// 1 when it failed or timed out. No tick lock is taken: asking by hand is not a tick. A job is
+// enqueued the way `crew jobs enqueue` does it (Redis, or the running crew's embedded queue).
+// Ctrl-C stops the run (a command gets SIGTERM); a second Ctrl-C kills it.
 import { PassThrough } from 'node:stream';
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import type { CrewContext } from '../../../lib/app/types.js';
 import { didYouMean } from '../../../lib/config/did-you-mean.js';
 import { createChildLogger, createFormatter, Output, relayChild } from '../../../lib/log/index.js';
 import { loadProject } from '../../../lib/primary/load-project.js';
+import { openCommandQueue, type CommandQueue } from '../../../lib/queue/command-queue.js';
 import { resolveSchedules } from '../../../lib/schedule/index.js';
 import { startRun } from '../../../lib/components/scheduler/run-action.js';
 import { runRecord } from '../../../lib/components/scheduler/run-record.js';
@@ -46,15 +48,15 @@ export async function handler(argv: RunArgs): Promise<void> {
   // lines, relayed and tagged as the scheduler's.
   const relayed = relayChild({ stdout: lines, stderr: null, tags: { component: 'scheduler', instance: 1, pid: process.pid }, formatter: createFormatter({ format, color }), output });
   const logger = createChildLogger({ level: config.log.levels.scheduler ?? config.log.level, stream: lines });
+  let queue: CommandQueue | undefined;
   const ctx: CrewContext = {
     config,
     logger,
     env: project.env,
     component: 'scheduler',
     instance: 1,
-    enqueue: async (job) => {
-      throw new Error(`cannot enqueue "${job}" from \`crew scheduler run\` yet`);
-    },
+    // Opened on first use: a function or a command may never enqueue.
+    enqueue: (job, data, opts) => (queue ??= openCommandQueue({ config, app: project.app, cwd: process.cwd(), environ: process.env })).enqueue(job, data, opts),
   };
 
   const run = startRun(schedule, ctx, Date.now());
@@ -67,6 +69,7 @@ export async function handler(argv: RunArgs): Promise<void> {
   logger.log(record.level, record.message, record.fields);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
+  await queue?.close();
   await new Promise<void>((resolve) => logger.end(resolve));
   lines.end();
   await relayed;
