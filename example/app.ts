@@ -1,6 +1,7 @@
 // The example app `npm start` runs: a few routes, two jobs (one of them flaky, to show retries),
-// and one app-defined component. With no Redis URL set, jobs travel through crew's embedded
-// queue: GET /greet?name=Ada enqueues a job and a worker runs it.
+// a schedule, and one app-defined component. With no Redis URL set, jobs travel through crew's
+// embedded queue: GET /greet?name=Ada enqueues a job and a worker runs it, and the scheduler
+// enqueues one every five seconds.
 import { defineApp } from 'crew';
 
 let beats = 0;
@@ -51,6 +52,11 @@ export default defineApp({
         ctx.logger.info('report ready', { requestedAt: data.requestedAt, attempt: ctx.job.attempt });
       },
     },
+  },
+
+  schedules: {
+    // Seconds first: every five seconds. Config may retime it (schedules.greet-often).
+    'greet-often': { cron: '*/5 * * * * *', job: 'greet', data: { name: 'the scheduler' } },
   },
 
   components: {
