@@ -81,7 +81,7 @@ export function armedRecord(schedule: ResolvedSchedule, next: number | undefined
     fields: {
       schedule: schedule.name,
       cron: schedule.cron,
-      timezone: schedule.timezone ?? null,
+      ...(schedule.timezone ? { timezone: schedule.timezone } : {}),
       action: schedule.action.kind,
       overlap: schedule.overlap,
       lock: scope,
