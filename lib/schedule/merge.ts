@@ -28,6 +28,8 @@ export interface MergedSchedule {
   source: ScheduleSource;
   /** The app's declaration was not a mapping at all; nothing else of it is usable. */
   malformed?: string;
+  /** Keys of the app's declaration crew does not know (config's own are refused by its schema). */
+  unknown: string[];
   keys: Partial<Record<ScheduleKey, MergedValue>>;
 }
 
@@ -37,12 +39,13 @@ export function mergeSchedules(
 ): MergedSchedule[] {
   const merged = new Map<string, MergedSchedule>();
   for (const [name, definition] of Object.entries(app ?? {})) {
-    const entry: MergedSchedule = { name, source: 'app', keys: {} };
+    const entry: MergedSchedule = { name, source: 'app', keys: {}, unknown: [] };
     if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) {
       entry.malformed = Array.isArray(definition) ? 'a list' : typeof definition;
     } else {
       const fields = definition as unknown as Record<string, unknown>;
       for (const key of SCHEDULE_KEYS) if (fields[key] !== undefined) entry.keys[key] = { value: fields[key], from: 'app' };
+      entry.unknown = Object.keys(fields).filter((key) => !(SCHEDULE_KEYS as readonly string[]).includes(key));
     }
     merged.set(name, entry);
   }
@@ -52,7 +55,7 @@ export function mergeSchedules(
     if (!entry) {
       const keys: MergedSchedule['keys'] = {};
       for (const key of SCHEDULE_KEYS) if (fields[key] !== undefined) keys[key] = { value: fields[key], from: 'config' };
-      merged.set(name, { name, source: 'config', keys });
+      merged.set(name, { name, source: 'config', keys, unknown: [] });
       continue;
     }
     entry.source = 'app+config';

@@ -3,8 +3,8 @@
 // scheduler and the `crew scheduler` commands call it to get the same schedules.
 //
 // A schedule is refused for a cron expression cron cannot read, one that never fires (February
-// 31st), an unknown timezone, no action or more than one, a job the app does not define, or a
-// key of the wrong type. Every problem is reported at once, each naming the schedule's key and
+// 31st), an unknown timezone, no action or more than one, a job the app does not define, a key
+// of the wrong type, or a key crew does not know (a `timeZone:` typo would otherwise be ignored). Every problem is reported at once, each naming the schedule's key and
 // who declared it: a config file (ConfigError, as config's own checks do) or the app module
 // (AppError).
 import type { AppDefinition } from '../app/types.js';
@@ -16,7 +16,7 @@ import { parseDuration } from '../config/duration.js';
 import { formatPath } from '../config/tree.js';
 import type { CrewConfig } from '../config/types.js';
 import { cronClock, type CronClock } from './fire-times.js';
-import { mergeSchedules, type MergedSchedule, type ScheduleKey } from './merge.js';
+import { mergeSchedules, SCHEDULE_KEYS, type MergedSchedule, type ScheduleKey } from './merge.js';
 import type { ResolvedSchedule, ScheduleAction } from './types.js';
 
 export interface Blame {
@@ -61,6 +61,10 @@ function checkSchedule(merged: MergedSchedule, jobs: readonly string[], now: num
     return undefined;
   }
 
+  for (const key of merged.unknown) {
+    const suggestion = didYouMean(key, SCHEDULE_KEYS);
+    problems.push({ from: 'app', path: ['schedules', name, key], detail: suggestion ? `unknown key (did you mean "${suggestion}"?)` : `unknown key (known keys here: ${SCHEDULE_KEYS.join(', ')})` });
+  }
   const clock = checkCron(merged, problem);
 
   const present = (['run', 'job', 'command'] as const).filter((key) => keys[key] !== undefined);

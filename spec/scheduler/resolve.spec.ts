@@ -78,6 +78,7 @@ test('an app mistake is an AppError naming the module and the schedule\'s key; e
       'bad-run': { cron: '0 3 * * *', run: 'not a function' as never },
       'bad-timeout': { cron: '0 3 * * *', run, timeout: 'soon' },
       'bad-overlap': { cron: '0 3 * * *', run, overlap: 'sometimes' as never },
+      'bad-key': { cron: '0 3 * * *', run, timeZone: 'UTC' } as never,
       fine: { cron: '0 3 * * *', run, timeout: '30s' },
     },
   };
@@ -86,8 +87,9 @@ test('an app mistake is an AppError naming the module and the schedule\'s key; e
   const lines = error.message.split('\n');
   assert.deepEqual(
     lines.map((line) => line.split(': ')[1]),
-    ['schedules.bad-cron.cron', 'schedules.bad-zone.timezone', 'schedules.bad-run.run', 'schedules.bad-timeout.timeout', 'schedules.bad-overlap.overlap'],
+    ['schedules.bad-cron.cron', 'schedules.bad-zone.timezone', 'schedules.bad-run.run', 'schedules.bad-timeout.timeout', 'schedules.bad-overlap.overlap', 'schedules.bad-key.timeZone'],
   );
+  assert.match(lines[5]!, /unknown key \(did you mean "timezone"\?\)/);
   assert.ok(lines.every((line) => line.startsWith('app.js: ')), error.message);
   assert.match(lines[0]!, /found "\* \* \*" \(too few fields\)/);
 });
