@@ -39,7 +39,7 @@ export function createRunRecorder(logger: Pick<Logger, 'level' | 'levels'>, out:
       if (value === undefined) continue;
       line += `,"${key}":${typeof value === 'number' && Number.isFinite(value) ? value : JSON.stringify(value)}`;
     }
-    pending += `${line},"timestamp":"${new Date().toISOString()}"}\n`;
+    pending += `${line},"timestamp":"${isoNow()}"}\n`;
     if (pending.length >= FLUSH_BYTES) flush();
     else if (!scheduled) {
       scheduled = true;
@@ -47,4 +47,16 @@ export function createRunRecorder(logger: Pick<Logger, 'level' | 'levels'>, out:
     }
   };
   return Object.assign(record, { flush });
+}
+
+// A burst of records falls within a millisecond or two: format each millisecond once.
+let isoMs = 0;
+let isoText = '';
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== isoMs) {
+    isoMs = now;
+    isoText = new Date(now).toISOString();
+  }
+  return isoText;
 }
