@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import * as enqueue from './jobs/enqueue.js';
 import * as stats from './jobs/stats.js';
 
-export const command = 'jobs <command>';
+export const command = 'jobs';
 export const describe = 'Enqueue a job, or show the queue\'s counts per job';
 
 export function builder(yargs: Argv) {
