@@ -79,7 +79,7 @@ export function connectRedis(url: string, log: QueueLog): RedisConnection {
         usable = true;
         if (reported) {
           const after = lostAt ? ` after ${((Date.now() - lostAt) / 1000).toFixed(1)} s` : '';
-          log.info(`Redis at ${shown} is reachable again${after}`, { redis: shown });
+          log.info(`Redis at ${shown} is reachable${everUsable ? ' again' : ''}${after}`, { redis: shown });
         }
         const again = everUsable;
         everUsable = true;
