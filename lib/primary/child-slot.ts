@@ -110,12 +110,12 @@ export class ChildSlot {
       formatter,
       output,
     });
-    log.info(`${this.tag} started (pid ${pid})`, { child: this.tag, pid });
+    log.info(`${this.tag} started (pid ${pid})`, { child: this.tag, childPid: pid });
 
     this.readyTimer = setTimeout(() => {
       if (this.state !== 'starting') return;
       this.killReason = `not ready within ${policy.readyTimeout} ms`;
-      log.error(`${this.tag} was ${this.killReason}: killing it (a failed start)`, { child: this.tag, pid });
+      log.error(`${this.tag} was ${this.killReason}: killing it (a failed start)`, { child: this.tag, childPid: pid });
       worker.process.kill('SIGKILL');
     }, policy.readyTimeout);
 
@@ -124,7 +124,7 @@ export class ChildSlot {
       if (msg) this.handlers[msg.act](msg as never);
     });
     worker.on('error', (error: Error) => {
-      log.warn(`${this.tag}: IPC error: ${error.message}`, { child: this.tag, pid });
+      log.warn(`${this.tag}: IPC error: ${error.message}`, { child: this.tag, childPid: pid });
     });
     this.exited = new Promise((resolve) => {
       worker.process.once('exit', (code, signal) => {
@@ -139,7 +139,7 @@ export class ChildSlot {
       clearTimeout(this.readyTimer);
       this.state = 'ready';
       this.readyAt = Date.now();
-      this.deps.log.info(`${this.tag} ready in ${this.readyAt - this.startedAt} ms`, { child: this.tag, pid: this.pid, ms: this.readyAt - this.startedAt });
+      this.deps.log.info(`${this.tag} ready in ${this.readyAt - this.startedAt} ms`, { child: this.tag, childPid: this.pid, ms: this.readyAt - this.startedAt });
       this.deps.owner.onReady(this);
       this.settle();
     },
@@ -179,7 +179,7 @@ export class ChildSlot {
     const level = info.requested && !info.killedAtGrace && (code === 0 || code === null) ? 'info' : 'warn';
     this.deps.log[level](`${this.tag} exited with ${how} after ${info.uptime} ms${info.requested ? '' : ' (unexpected)'}`, {
       child: this.tag,
-      pid: this.pid,
+      childPid: this.pid,
       code,
       signal,
     });
@@ -213,7 +213,7 @@ export class ChildSlot {
     else worker.process.kill('SIGTERM');
     this.killTimer = setTimeout(() => {
       this.killedAtGrace = true;
-      this.deps.log.warn(`${this.tag} still running at the end of the grace: killing it`, { child: this.tag, pid: this.pid });
+      this.deps.log.warn(`${this.tag} still running at the end of the grace: killing it`, { child: this.tag, childPid: this.pid });
       worker.process.kill('SIGKILL');
     }, Math.max(0, deadline - Date.now()));
     return this.exited;

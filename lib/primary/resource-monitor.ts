@@ -51,7 +51,7 @@ export class ResourceMonitor {
       const { watchdog } = this.deps.policyOf(slot);
       if (watchdog > 0 && (slot.state === 'ready' || slot.state === 'starting') && now - slot.lastBeat > watchdog) {
         const reason = `no heartbeat for ${now - slot.lastBeat} ms (watchdog ${watchdog} ms)`;
-        this.deps.log.error(`${slot.tag} is not responding: ${reason}; killing it`, { child: slot.tag, pid: slot.pid });
+        this.deps.log.error(`${slot.tag} is not responding: ${reason}; killing it`, { child: slot.tag, childPid: slot.pid });
         this.deps.kill(slot, reason);
       }
     }

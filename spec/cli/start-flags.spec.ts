@@ -2,10 +2,11 @@
 // deprecated alias.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { runCrew, runCrewToEnd } from '../helpers/crew-process.js';
 import { fixtureApp } from '../helpers/paths.js';
 import { freePort } from '../helpers/ports.js';
-import { tempConfig } from '../helpers/temp-dir.js';
+import { tempConfig, tempDir } from '../helpers/temp-dir.js';
 
 const app = () => fixtureApp('components');
 
@@ -81,11 +82,23 @@ test('no command is a usage error', async () => {
 
 test('--server-and-worker works and warns once, naming the new flags', async (t) => {
   const port = await freePort();
-  const crew = runCrew(t, ['start', '--server-and-worker', '--app', fixtureApp('web'), '--port', String(port), '--config', tempConfig(t, '')]);
-  // The fixture defines no jobs, so the alias's worker half is refused like --worker would be.
-  const exit = await crew.exited;
-  assert.equal(exit.code, 2);
-  assert.match(crew.stderr(), /the app defines no jobs/);
+  const crew = runCrew(t, ['start', '--server-and-worker', '--app', fixtureApp('jobs'), '--port', String(port), '--config', tempConfig(t, '')], {
+    env: { CREW_CONTROL: path.join(tempDir(t), 'control.sock') },
+  });
+  await crew.waitFor((r) => /^server\.1 ready/.test(r.message), 'server ready');
+  await crew.waitFor((r) => /^worker\.1 ready/.test(r.message), 'worker ready');
+  const warnings = crew.records.filter((r) => r.component === 'crew' && /--server-and-worker/.test(r.message));
+  assert.equal(warnings.length, 1);
+  assert.equal(warnings[0]!.level, 'warn');
+  assert.match(warnings[0]!.message, /use --server --worker/);
+  crew.signal('SIGTERM');
+  assert.equal((await crew.exited).code, 0);
+});
+
+test('the deprecated alias with an app that has no jobs is refused like --worker', async (t) => {
+  const result = await runCrewToEnd(['start', '--server-and-worker', '--app', fixtureApp('web'), '--config', tempConfig(t, '')]);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /the app defines no jobs/);
 });
 
 test('start with no component flag runs config start.components', async (t) => {

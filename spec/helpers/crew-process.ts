@@ -124,11 +124,22 @@ export function runCrew(t: TestContext, args: string[], options: RunOptions = {}
       };
       check();
     });
-  const waitForCount = (match: (r: LogRecord) => boolean, count: number, what = 'a matching record', timeoutMs = SAFETY_TIMEOUT_MS) =>
-    waitUntil(() => {
-      const found = records.filter(match);
+  // Each wait scans only what arrived since its last look: a flood of 400k lines stays linear.
+  const waitForCount = (match: (r: LogRecord) => boolean, count: number, what = 'a matching record', timeoutMs = SAFETY_TIMEOUT_MS) => {
+    const found: LogRecord[] = [];
+    let scanned = 0;
+    return waitUntil(() => {
+      for (; scanned < records.length && found.length < count; scanned += 1) if (match(records[scanned]!)) found.push(records[scanned]!);
       return found.length >= count ? found : undefined;
     }, what, timeoutMs);
+  };
+  const waitForLine = (match: (line: string) => boolean, what = 'a matching line', timeoutMs = SAFETY_TIMEOUT_MS) => {
+    let scanned = 0;
+    return waitUntil(() => {
+      for (; scanned < lines.length; scanned += 1) if (match(lines[scanned]!)) return lines[scanned]!;
+      return undefined;
+    }, what, timeoutMs);
+  };
 
   return {
     process: child,
@@ -138,7 +149,7 @@ export function runCrew(t: TestContext, args: string[], options: RunOptions = {}
     exited,
     waitForCount,
     waitFor: (match, what, timeoutMs) => waitForCount(match, 1, what, timeoutMs).then((found) => found[0]!),
-    waitForLine: (match, what = 'a matching line', timeoutMs = SAFETY_TIMEOUT_MS) => waitUntil(() => lines.find(match), what, timeoutMs),
+    waitForLine,
     signal: (signal) => child.kill(signal),
   };
 }
