@@ -10,7 +10,6 @@ import type { ChildSpec } from '../protocol/child-spec.js';
 import type { QueueBody } from '../protocol/messages.js';
 import { createEmbeddedClient, type EmbeddedClient } from '../queue/embedded/client.js';
 import { EnqueueError } from '../queue/enqueue-request.js';
-import { createRedisDriver } from '../queue/redis/driver.js';
 import { resolveDriver } from '../queue/resolve-driver.js';
 import type { QueueDriver } from '../queue/types.js';
 import type { Enqueue } from './context.js';
@@ -21,7 +20,7 @@ export interface ChildQueue {
   /** Filled by `attach`; the same object throughout. */
   checks: Record<string, () => unknown>;
   /** Binds the queue to the loaded app; returns the driver, or undefined when the app has no jobs. */
-  attach(app: AppDefinition, logger: Logger): QueueDriver | undefined;
+  attach(app: AppDefinition, logger: Logger): Promise<QueueDriver | undefined>;
   close(): Promise<void>;
 }
 
@@ -40,13 +39,15 @@ export function createChildQueue(spec: ChildSpec, send: (msg: unknown) => void):
     },
     receive: (body) => embedded?.receive(body),
     checks,
-    attach(app, logger) {
+    async attach(app, logger) {
       const jobs = jobSettings(app.jobs);
       if (jobs.size === 0) {
         noJobs = true;
         return undefined;
       }
       if (resolveDriver(spec.config.queue) === 'redis') {
+        // bee-queue and its node-redis are loaded only by children that use them.
+        const { createRedisDriver } = await import('../queue/redis/driver.js');
         driver = createRedisDriver(spec.config.queue, jobs, logger);
       } else {
         embedded = createEmbeddedClient({ jobs, send, connected: () => process.connected === true, warn: (text) => logger.warn(text) });

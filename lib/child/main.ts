@@ -57,9 +57,10 @@ async function stop(deadline: number): Promise<void> {
 
 try {
   const app = await loadApp(spec.appPath);
-  const jobs = queue.attach(app, logger);
+  const jobs = await queue.attach(app, logger);
   const ctx = createContext(spec, logger, queue.enqueue);
-  running = await runnerFor(spec.component)({ app, ctx, checks: queue.checks, ...(jobs ? { queue: jobs } : {}) });
+  const runner = await runnerFor(spec.component);
+  running = await runner({ app, ctx, checks: queue.checks, ...(jobs ? { queue: jobs } : {}) });
   send(message('ready', {}));
   if (stopDeadline !== undefined) await stop(stopDeadline);
 } catch (error) {

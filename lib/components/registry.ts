@@ -1,19 +1,16 @@
 // Which runner starts which component. The built-ins have fixed names; any other name is an
-// app-defined component.
+// app-defined component. A built-in is imported only by the child that runs it, so a server
+// child never loads bee-queue or cron, and a worker never loads Koa.
 import type { ComponentRunner } from './component.js';
 import { customRunner } from './custom.js';
-import { runServer } from './server/index.js';
-import { runWorker } from './worker/index.js';
-import { runScheduler } from './scheduler/index.js';
 
-const BUILT_IN: Readonly<Record<string, ComponentRunner>> = {
-  server: runServer,
-  worker: runWorker,
-  scheduler: runScheduler,
+const BUILT_IN: Readonly<Record<string, () => Promise<ComponentRunner>>> = {
+  server: async () => (await import('./server/index.js')).runServer,
+  worker: async () => (await import('./worker/index.js')).runWorker,
+  scheduler: async () => (await import('./scheduler/index.js')).runScheduler,
 };
 
-export const BUILT_IN_COMPONENTS = ['server', 'worker', 'scheduler'] as const;
-
-export function runnerFor(component: string): ComponentRunner {
-  return BUILT_IN[component] ?? customRunner(component);
+export async function runnerFor(component: string): Promise<ComponentRunner> {
+  const load = BUILT_IN[component];
+  return load ? load() : customRunner(component);
 }

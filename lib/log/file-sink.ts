@@ -10,7 +10,10 @@
 //   reported once and given up, so a broken log file never stops the log stream.
 
 import type TransportStream from 'winston-transport';
-import winston from 'winston';
+import { createRequire } from 'node:module';
+
+// winston is loaded only when config asks for a log file: the primary otherwise never needs it.
+const require = createRequire(import.meta.url);
 import type { FileTransportConfig } from '../config/types.js';
 import { levelRank } from './levels.js';
 
@@ -45,6 +48,7 @@ export class FileSink {
     this.rank = levelRank(config.level ?? 'silly');
     this.stallMs = options.stallMs ?? DEFAULT_STALL_MS;
     try {
+      const winston = require('winston') as typeof import('winston');
       this.transport = new winston.transports.File({ filename: config.filename, level: config.level, eol: '\n' });
     } catch (err) {
       throw new Error(`log file ${config.filename} (log.transports) cannot be opened: ${(err as Error).message}; fix the path or its permissions`, { cause: err });

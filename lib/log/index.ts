@@ -1,8 +1,8 @@
-// The log stream: what runs in the primary (formatter, relay, output, crew's own logger) and
-// the logger user code gets inside a child.
+// The log stream as the primary runs it: formatter, relay, output, crew's own logger. The
+// logger user code gets inside a child is ./child-logger.ts, imported directly by children so
+// the primary never loads winston.
 
 export { ByteBuilder } from './byte-builder.js';
-export { createChildLogger, type ChildLoggerOptions } from './child-logger.js';
 export { createCrewLogger, type CrewLogger, type CrewLoggerOptions } from './crew-logger.js';
 export {
   CONTINUED_MARK,

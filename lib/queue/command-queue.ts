@@ -12,7 +12,6 @@ import { controlSocketPath } from '../control/socket-path.js';
 import { CommandError } from '../util/command-error.js';
 import { COMMAND_CONNECT_TIMEOUT_MS, ENQUEUE_TIMEOUT_MS } from './defaults.js';
 import { checkEnqueue } from './enqueue-request.js';
-import { createRedisDriver } from './redis/driver.js';
 import { resolveDriver } from './resolve-driver.js';
 import type { DriverName, QueueStats } from './types.js';
 
@@ -37,8 +36,11 @@ const quiet = { info: () => undefined, warn: () => undefined };
 export function openCommandQueue({ config, app, cwd, environ }: CommandQueueOptions): CommandQueue {
   const jobs = jobSettings(app.jobs);
   if (resolveDriver(config.queue) === 'redis') {
-    const driver = createRedisDriver(config.queue, jobs, quiet);
+    // bee-queue and its node-redis are loaded only when this driver is chosen.
+    const opening = import('./redis/driver.js').then(({ createRedisDriver }) => createRedisDriver(config.queue, jobs, quiet));
+    let driver: Awaited<typeof opening> | undefined;
     const connected = async () => {
+      driver = await opening;
       try {
         await driver.whenConnected(COMMAND_CONNECT_TIMEOUT_MS);
       } catch (error) {
@@ -50,13 +52,13 @@ export function openCommandQueue({ config, app, cwd, environ }: CommandQueueOpti
       async enqueue(job, data, opts) {
         checkEnqueue(jobs, job, data, opts);
         await connected();
-        return driver.enqueue(job, data, opts);
+        return driver!.enqueue(job, data, opts);
       },
       async stats() {
         await connected();
-        return driver.stats();
+        return driver!.stats();
       },
-      close: () => driver.close(),
+      close: async () => (await opening).close(),
     };
   }
   const socket = controlSocketPath(cwd, environ);

@@ -6,7 +6,14 @@
 // cron gives up when it finds no matching date within 8 years of now; an expression that never
 // fires (February 31st) is therefore reported as having no fire time, and a rare one (February
 // 29th) has fewer than three fire times listed when the later ones are too far away.
-import { CronTime } from 'cron';
+import { createRequire } from 'node:module';
+import type { CronTime as CronTimeClass } from 'cron';
+
+// cron (and luxon behind it) is loaded on first use: a crew without schedules, and every server
+// child, starts without it. It is a CommonJS package, so require keeps cronClock synchronous.
+const require = createRequire(import.meta.url);
+let loaded: typeof CronTimeClass | undefined;
+const CronTimeOf = (): typeof CronTimeClass => (loaded ??= (require('cron') as typeof import('cron')).CronTime);
 
 export interface CronClock {
   readonly cron: string;
@@ -18,6 +25,7 @@ export interface CronClock {
 
 /** Parses the expression; throws cron's CronError for a bad expression or an unknown timezone. */
 export function cronClock(cron: string, timezone: string | undefined): CronClock {
+  const CronTime = CronTimeOf();
   const time = timezone === undefined ? new CronTime(cron) : new CronTime(cron, timezone);
   return {
     cron,

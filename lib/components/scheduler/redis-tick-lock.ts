@@ -16,7 +16,6 @@
 //   later still holds the key, so that tick is then fired by no one.
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { createClient } from 'redis';
 import type { Logger } from 'winston';
 import { redactUrl } from '../../config/redact.js';
 import type { RunSlot, TickClaim, TickLock } from './tick-lock.js';
@@ -45,6 +44,8 @@ export async function redisTickLock(options: RedisTickLockOptions): Promise<Tick
   const shown = redactUrl(options.url);
   const holder = `${os.hostname()}:${process.pid}`;
   const key = (name: string, rest: string) => `${options.prefix}:scheduler:${name}:${rest}`;
+  // Loaded here, not at the top: crews without Redis never pay for node-redis.
+  const { createClient } = await import('redis');
   const client = createClient({
     url: options.url,
     disableOfflineQueue: true,
