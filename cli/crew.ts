@@ -6,6 +6,12 @@ import { hideBin } from 'yargs/helpers';
 import * as start from './commands/start.js';
 import * as scheduler from './commands/scheduler.js';
 import * as jobs from './commands/jobs.js';
+import * as status from './commands/status.js';
+import * as restart from './commands/restart.js';
+import * as reload from './commands/reload.js';
+import * as stop from './commands/stop.js';
+import * as config from './commands/config.js';
+import * as doctor from './commands/doctor.js';
 import { reportAndExit } from './report-error.js';
 
 const cli = yargs(hideBin(process.argv))
@@ -14,6 +20,12 @@ const cli = yargs(hideBin(process.argv))
   .command(start)
   .command(scheduler)
   .command(jobs)
+  .command(status)
+  .command(restart)
+  .command(reload)
+  .command(stop)
+  .command(config)
+  .command(doctor)
   .demandCommand(1, 'crew: name a command, e.g. `crew start --all` (see `crew --help`)')
   .strict()
   .recommendCommands()

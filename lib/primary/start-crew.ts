@@ -14,6 +14,7 @@ import { handleSignals } from './signals.js';
 import { createPrimaryQueue } from './embedded-queue.js';
 import { resolveDriver } from '../queue/resolve-driver.js';
 import { startControlServer } from '../control/server.js';
+import { supervisorVerbs } from '../control/verbs/supervisor.js';
 import { CONTROL_VARIABLE, controlSocketPath } from '../control/socket-path.js';
 
 export interface StartOptions {
@@ -94,7 +95,7 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
       const control = await startControlServer({
         path: controlSocketPath(options.cwd, options.environ),
         privateDir: !options.environ[CONTROL_VARIABLE],
-        verbs: { ...queue.verbs },
+        verbs: { ...queue.verbs, ...supervisorVerbs(supervisor, env) },
         log: logger,
       });
       const unhandle = handleSignals(supervisor);

@@ -158,14 +158,21 @@ export class Supervisor implements SlotOwner {
   }
 
   /** Rolling restart: one child at a time, each replaced and ready before the next goes. */
-  async reload(reason: string): Promise<void> {
+  async reload(reason: string, slots: ChildSlot[] = this.slots()): Promise<void> {
     if (this.stopping) return;
-    this.options.log.info(`reloading every component (${reason})`);
-    for (const slot of this.slots()) {
+    const which = slots.length === this.slots().length ? 'every component' : slots.map((s) => s.tag).join(', ');
+    this.options.log.info(`reloading ${which} (${reason})`);
+    for (const slot of slots) {
       if (this.stopping) return;
       await this.restartSlot(slot, reason);
       await slot.settled();
     }
+  }
+
+  /** The slots a name selects: `worker` (every instance) or `worker.2`; undefined for an unknown name. */
+  select(target: string): ChildSlot[] | undefined {
+    const found = this.slots().filter((slot) => slot.component === target || slot.tag === target);
+    return found.length > 0 ? found : undefined;
   }
 
   /** Graceful shutdown; safe to call twice (the second call returns the same promise). */

@@ -1,0 +1,95 @@
+// The checks behind `crew doctor`, in the order `crew start` meets them. A check that cannot
+// run because an earlier one failed is left out rather than failed twice.
+import net from 'node:net';
+import { loadProject, type Project } from '../lib/primary/load-project.js';
+import { resolveSchedules } from '../lib/schedule/validate.js';
+import { resolveDriver } from '../lib/queue/resolve-driver.js';
+import { redactUrl } from '../lib/config/redact.js';
+import { callControl } from '../lib/control/client.js';
+import { controlSocketPath } from '../lib/control/socket-path.js';
+import { projectFrom, type ProjectArgs } from './commands/scheduler/project-options.js';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+const REDIS_TIMEOUT_MS = 2000;
+
+export async function runChecks(argv: ProjectArgs): Promise<Check[]> {
+  const checks: Check[] = [nodeVersion()];
+  let project: Project;
+  try {
+    project = await loadProject(projectFrom(argv));
+    const defined = [`${Object.keys(project.app.jobs ?? {}).length} jobs`, `${Object.keys(project.app.schedules ?? {}).length} app schedules`, `${Object.keys(project.app.components ?? {}).length} components`];
+    checks.push({ name: 'config', ok: true, detail: `env ${project.env}, ${project.loaded.files.length} file(s) read` });
+    checks.push({ name: 'app', ok: true, detail: `${project.appShown} loads (${defined.join(', ')})` });
+  } catch (error) {
+    checks.push({ name: 'config and app', ok: false, detail: (error as Error).message });
+    return checks;
+  }
+  try {
+    const schedules = resolveSchedules(project.app, project.config, project.blame);
+    checks.push({ name: 'schedules', ok: true, detail: `${schedules.length} valid` });
+  } catch (error) {
+    checks.push({ name: 'schedules', ok: false, detail: (error as Error).message });
+  }
+  checks.push(await queue(project));
+  const running = await runningCrew();
+  checks.push(running.check);
+  if (!running.found) checks.push(await port(project));
+  return checks;
+}
+
+function nodeVersion(): Check {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const ok = major > 20 || (major === 20 && minor >= 19);
+  return { name: 'node', ok, detail: ok ? `v${process.versions.node}` : `v${process.versions.node} is too old: crew needs Node 20.19 or newer` };
+}
+
+async function queue(project: Project): Promise<Check> {
+  let driver: string;
+  try {
+    driver = resolveDriver(project.config.queue);
+  } catch (error) {
+    return { name: 'queue', ok: false, detail: (error as Error).message };
+  }
+  if (driver === 'embedded') return { name: 'queue', ok: true, detail: 'embedded (in the primary\'s memory; jobs do not survive a restart)' };
+  const shown = redactUrl(project.config.queue.url);
+  const { createClient } = await import('redis');
+  const client = createClient({ url: project.config.queue.url, disableOfflineQueue: true, socket: { connectTimeout: REDIS_TIMEOUT_MS, reconnectStrategy: false } });
+  client.on('error', () => undefined); // the connect() rejection below reports it
+  try {
+    await client.connect();
+    await client.ping();
+    return { name: 'queue', ok: true, detail: `redis at ${shown} answers` };
+  } catch (error) {
+    return { name: 'queue', ok: false, detail: `redis at ${shown} does not answer (${(error as Error).message}): start Redis or fix REDIS_URL / queue.url` };
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+async function runningCrew(): Promise<{ found: boolean; check: Check }> {
+  const socket = controlSocketPath(process.cwd(), process.env);
+  try {
+    const status = (await callControl(socket, 'status', undefined, 2000)) as { pid: number; children: unknown[] };
+    return { found: true, check: { name: 'running crew', ok: true, detail: `pid ${status.pid} answers with ${status.children.length} children (its port is in use by it)` } };
+  } catch {
+    // No crew answering is the usual case before a start, not a failure.
+    return { found: false, check: { name: 'running crew', ok: true, detail: 'none for this folder' } };
+  }
+}
+
+function port(project: Project): Promise<Check> {
+  const { port: wanted, host } = project.config.server;
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const why = error.code === 'EADDRINUSE' ? 'is in use: stop what holds it or choose another with --port or PORT' : error.message;
+      resolve({ name: 'port', ok: false, detail: `${host}:${wanted} ${why}` });
+    });
+    server.listen(wanted, host, () => server.close(() => resolve({ name: 'port', ok: true, detail: `${host}:${wanted} is free` })));
+  });
+}

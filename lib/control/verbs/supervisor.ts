@@ -1,0 +1,55 @@
+// Control verbs of the supervisor: `status`, `restart`, `reload` and `stop`, what the commands
+// of the same names send. restart and reload answer once the replacements are ready (or the
+// old children exited), so the command can say how it went.
+import type { Supervisor } from '../../primary/supervisor.js';
+import { crewStatus, type CrewStatus } from '../../primary/status.js';
+import { defineVerb, VerbArgumentError, type VerbTable } from '../verbs.js';
+
+export function supervisorVerbs(supervisor: Supervisor, env: string): VerbTable {
+  const targetOf = (verb: string, args: unknown, optional: boolean): string | undefined => {
+    const target = (args as { target?: unknown } | undefined)?.target;
+    if (target === undefined && optional) return undefined;
+    if (typeof target !== 'string' || target === '') throw new VerbArgumentError(`${verb} takes { target: "component" | "component.N" }`);
+    return target;
+  };
+  const slotsOf = (target: string | undefined) => {
+    if (target === undefined) return supervisor.slots();
+    const slots = supervisor.select(target);
+    if (!slots) {
+      const known = [...new Set(supervisor.slots().flatMap((s) => [s.component, s.tag]))].join(', ');
+      throw new VerbArgumentError(`this crew runs no "${target}" (it runs: ${known})`);
+    }
+    return slots;
+  };
+  return {
+    status: defineVerb({
+      describe: 'the primary and every child -> { pid, env, uptime, children: [...] }',
+      parse: () => undefined,
+      run: (): CrewStatus => crewStatus(supervisor, env),
+    }),
+    restart: defineVerb({
+      describe: 'gracefully replace a component\'s children, or one: { target } -> { restarted: [tags] }',
+      parse: (args) => slotsOf(targetOf('restart', args, false)),
+      async run(slots) {
+        await supervisor.reload('crew restart', slots);
+        return { restarted: slots.map((s) => s.tag) };
+      },
+    }),
+    reload: defineVerb({
+      describe: 'rolling restart of every child, or of one component: { target? } -> { reloaded: [tags] }',
+      parse: (args) => slotsOf(targetOf('reload', args, true)),
+      async run(slots) {
+        await supervisor.reload('crew reload', slots);
+        return { reloaded: slots.map((s) => s.tag) };
+      },
+    }),
+    stop: defineVerb({
+      describe: 'graceful shutdown, as SIGTERM -> { stopping: true }',
+      parse: () => undefined,
+      run() {
+        void supervisor.stop('crew stop');
+        return { stopping: true };
+      },
+    }),
+  };
+}
