@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { BeeQueue, beeScripts, redisV3, type RedisV3Client } from '../lib/queue/redis/bee.js';
 import { producerSettings } from '../lib/queue/redis/settings.js';
 import { benchApp, crewBin } from './lib/paths.js';
-import { freePort } from './lib/ports.js';
+import { freePort } from '../spec/helpers/ports.js';
 import { spawnGroup, stopGroup } from './lib/processes.js';
 import { int, machine, median, ratio, verdict } from './lib/stats.js';
 import { tempConfig } from './lib/temp-config.js';

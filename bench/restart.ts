@@ -21,7 +21,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { get, pollUntil, waitForAnswer } from './lib/http.js';
 import { benchApp } from './lib/paths.js';
-import { freePort } from './lib/ports.js';
+import { freePort } from '../spec/helpers/ports.js';
 import { readyMs, runCrew, startedPid, type CrewRun } from './lib/crew-run.js';
 import { int, machine, median, ms, verdict } from './lib/stats.js';
 import { tempConfig } from './lib/temp-config.js';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { waitForAnswer } from './lib/http.js';
 import { benchApp } from './lib/paths.js';
-import { freePort } from './lib/ports.js';
+import { freePort } from '../spec/helpers/ports.js';
 import { spawnGroup, stopGroup } from './lib/processes.js';
 import { readyMs, runCrew, startedPid } from './lib/crew-run.js';
 import { machine, median, ms, ratio, verdict } from './lib/stats.js';
