@@ -14,7 +14,11 @@
 // Relaying is the hot path: a StreamFormat is built once per child stream with its tag text
 // encoded in advance and rebuilds the timestamped prefix only when the millisecond changes;
 // appendLine() copies a plain line's bytes between that prefix and suffix, escaping only the
-// lines that need it. A line that is a JSON object is decoded, parsed and rendered as text.
+// lines that need it. A line that is a JSON object is decoded and parsed (JSON.parse is what
+// tells a JSON object from text that looks like one). In json, a complete record of the child's
+// own, with its timestamp, level and message and no tag field (what ctx.logger and the worker's
+// job records write), then keeps its bytes: the tags go in before its closing brace. Any other
+// JSON line is rendered as text.
 
 import type { ByteBuilder } from './byte-builder.js';
 import { EscapeScanner } from './json-escape.js';
@@ -97,6 +101,7 @@ function checkWidth(width: number): number {
 
 const LF = 0x0a;
 const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
 
 class ChildStreamFormat implements StreamFormat {
   private readonly level0: string;
@@ -106,6 +111,7 @@ class ChildStreamFormat implements StreamFormat {
   private readonly jsonTailContinued: string;
   private readonly jsonTailBytes: Buffer;
   private readonly jsonTailContinuedBytes: Buffer;
+  private readonly tagsCloseBytes: Buffer;
   private readonly continuedBytes = Buffer.from(`${CONTINUED_MARK}\n`);
   private readonly escapes = new EscapeScanner();
   private jsonMs = Number.NaN;
@@ -134,11 +140,14 @@ class ChildStreamFormat implements StreamFormat {
     this.jsonTailContinued = `,"stream":"${stream}","continued":true,${this.tagsJson}}`;
     this.jsonTailBytes = Buffer.from(`"${this.jsonTail}\n`);
     this.jsonTailContinuedBytes = Buffer.from(`"${this.jsonTailContinued}\n`);
+    this.tagsCloseBytes = Buffer.from(`,${this.tagsJson}}\n`);
   }
 
   appendLine(out: ByteBuilder, buf: Buffer, start: number, end: number, part: Part, now: number): void {
     if (part === WHOLE && buf[start] === OPEN_BRACE) {
-      out.string(this.text(buf.toString('utf8', start, end), part, now));
+      const line = buf.toString('utf8', start, end);
+      if (this.format === 'json' && this.appendOwnRecord(out, buf, start, end, line)) return;
+      out.string(this.text(line, part, now));
       return;
     }
     if (this.format === 'json') {
@@ -158,6 +167,21 @@ class ChildStreamFormat implements StreamFormat {
     out.bytes(buf, start, end);
     if (part === CONTINUED) out.bytes(this.continuedBytes);
     else out.byte(LF);
+  }
+
+  // The bytes of a complete record are copied, the tags spliced in before its closing brace:
+  // the same record retag() makes of its text, without building and encoding a string. Bytes
+  // that are not UTF-8 were decoded to U+FFFD, and are left to retag() so that what goes out is
+  // UTF-8 (a line that really holds U+FFFD takes that way too, to the same result).
+  private appendOwnRecord(out: ByteBuilder, buf: Buffer, start: number, end: number, line: string): boolean {
+    const record = this.parse(line);
+    if (record === undefined || !isOwnRecord(record) || line.indexOf('\uFFFD') !== -1) return false;
+    // parse() accepted the line, so its last byte but trailing spaces, tabs and CRs is the brace.
+    let close = end - 1;
+    while (close > start && buf[close] !== CLOSE_BRACE) close--;
+    out.bytes(buf, start, close);
+    out.bytes(this.tagsCloseBytes);
+    return true;
   }
 
   text(line: string, part: Part, now: number): string {
@@ -209,9 +233,11 @@ class ChildStreamFormat implements StreamFormat {
     return this.parsedValue;
   }
 
-  // A JSON line keeps its own text: crew fills in what is missing in front and appends its
-  // tags, re-serialising only when the child wrote tag fields of its own, which crew overrides.
+  // A JSON line keeps its own text: a complete record gets the tags before its closing brace,
+  // one missing a field gets what is missing and the tags in front; it is re-serialised only
+  // when the child wrote tag fields of its own, which crew overrides.
   private retag(line: string, record: Fields, now: number): string {
+    if (isOwnRecord(record)) return `${line.slice(0, line.lastIndexOf('}'))},${this.tagsJson}}`;
     if (Object.hasOwn(record, 'component') || Object.hasOwn(record, 'instance') || Object.hasOwn(record, 'pid')) {
       const { component, instance, pid } = this.tags;
       return JSON.stringify({ timestamp: isoTime(now), level: this.level0, message: '', ...record, component, instance, pid });
@@ -225,4 +251,17 @@ class ChildStreamFormat implements StreamFormat {
     const close = line.lastIndexOf('}');
     return `${head},${line.slice(1, close + 1)}`;
   }
+}
+
+// A record that needs nothing from crew but its tags: it has the fields every record has, of
+// the types they have, and none of the fields crew sets (which would be overridden).
+function isOwnRecord(record: Fields): boolean {
+  return (
+    typeof record.timestamp === 'string' &&
+    typeof record.level === 'string' &&
+    typeof record.message === 'string' &&
+    !Object.hasOwn(record, 'component') &&
+    !Object.hasOwn(record, 'instance') &&
+    !Object.hasOwn(record, 'pid')
+  );
 }
