@@ -37,7 +37,9 @@ export function createCrewLogger(options: CrewLoggerOptions): CrewLogger {
   const log = (level: Level, message: string, fields?: Fields): void => {
     if (!passes(level, threshold)) return;
     const now = Date.now();
-    const text = formatter.record(tags, level, message, fields, now);
+    // crew's messages already say what their fields hold; the fields are for machines, so a
+    // person reading pretty text gets the sentence alone.
+    const text = formatter.record(tags, level, message, formatter.format === 'json' ? fields : undefined, now);
     // crew's records are few; a full stdout is handled by the children pausing, not by
     // crew dropping its own words, so the backpressure answer is not needed here.
     if (output.hasTransports) {

@@ -64,6 +64,9 @@ test('pretty: HH:MM:SS.mmm, padded tag, " | ", no colour when not a terminal', a
   // "crew" padded to the width of "chatty.1"/"steady.1".
   assert.match(crewLine, /^\d{2}:\d{2}:\d{2}\.\d{3} crew {5}\| /);
   assert.ok(!lines.some((l) => l.includes('\u001b[')), 'no ANSI colour without a terminal');
+  // crew's own sentences stand alone in pretty; their fields are for json.
+  assert.ok(!lines.some((l) => / crew +\| .*childPid=/.test(l)), 'no field dump after crew sentences');
+  assert.ok(hello.includes('answer=42'), 'a child record keeps its fields in pretty');
 });
 
 test('pretty with FORCE_COLOR colours the tag', async (t) => {
