@@ -43,9 +43,15 @@ interface Group {
   component: string;
   policy: SupervisorConfig;
   slots: ChildSlot[];
+  /** Children being replaced by a reload, still draining: shutdown stops them too. */
+  outgoing: Set<ChildSlot>;
   restarts: number[];
   failed: boolean;
+  makeSlot(instance: number): ChildSlot;
 }
+
+/** Reloaded new-child-first: they share their port, so a single instance reloads without a gap. */
+const START_FIRST = new Set(['server']);
 
 /** Stopped first, so no new work arrives while the rest drain. */
 const SOURCES_OF_WORK = new Set(['server', 'scheduler']);
@@ -63,8 +69,9 @@ export class Supervisor implements SlotOwner {
     this.done = new Promise((resolve) => (this.finish = resolve));
     this.groups = options.plan.map(({ component, instances }) => {
       const policy = supervisorFor(options.config, component);
-      const slots = Array.from({ length: instances }, (_, i) => new ChildSlot(component, i + 1, { owner: this, policy, log: options.log, output: options.output, formatter: options.formatter }));
-      return { component, policy, slots, restarts: [], failed: false };
+      const makeSlot = (instance: number) => new ChildSlot(component, instance, { owner: this, policy, log: options.log, output: options.output, formatter: options.formatter });
+      const slots = Array.from({ length: instances }, (_, i) => makeSlot(i + 1));
+      return { component, policy, slots, outgoing: new Set<ChildSlot>(), restarts: [], failed: false, makeSlot };
     });
     this.monitor = new ResourceMonitor({
       slots: () => this.slots(),
@@ -164,9 +171,38 @@ export class Supervisor implements SlotOwner {
     this.options.log.info(`reloading ${which} (${reason})`);
     for (const slot of slots) {
       if (this.stopping) return;
-      await this.restartSlot(slot, reason);
-      await slot.settled();
+      if (START_FIRST.has(slot.component)) {
+        await this.replaceStartingFirst(slot, reason);
+      } else {
+        await this.restartSlot(slot, reason);
+        await slot.settled();
+      }
     }
+  }
+
+  /**
+   * Replaces a server child without a gap: the new child starts (sharing the port) and must be
+   * ready before the old one is stopped. When it does not become ready, the old child stays.
+   */
+  private async replaceStartingFirst(slot: ChildSlot, reason: string): Promise<void> {
+    const group = this.groupOf(slot);
+    if (this.stopping || group.failed || !slot.running) return;
+    const fresh = group.makeSlot(slot.instance);
+    fresh.restarts = slot.restarts;
+    const index = group.slots.indexOf(slot);
+    group.slots[index] = fresh;
+    group.outgoing.add(slot);
+    this.options.log.info(`${slot.tag} replacing (${reason}): the new child starts before the old one stops`, { child: slot.tag });
+    fresh.start();
+    await fresh.settled();
+    if (fresh.state === 'ready') {
+      await slot.stop(Date.now() + group.policy.grace);
+    } else {
+      this.options.log.warn(`${slot.tag}: the replacement did not become ready; keeping the running child`, { child: slot.tag });
+      await fresh.stop(Date.now());
+      if (group.slots[index] === fresh) group.slots[index] = slot;
+    }
+    group.outgoing.delete(slot);
   }
 
   /** The slots a name selects: `worker` (every instance) or `worker.2`; undefined for an unknown name. */
@@ -194,7 +230,7 @@ export class Supervisor implements SlotOwner {
     const grace = Math.max(...this.groups.map((g) => g.policy.grace), 0);
     this.options.log.info(`shutting down (${reason}); grace ${grace} ms`, { reason, grace });
     this.monitor.stop();
-    const stopGroups = (groups: Group[]) => Promise.all(groups.flatMap((g) => g.slots.map((slot) => slot.stop(begun + g.policy.grace))));
+    const stopGroups = (groups: Group[]) => Promise.all(groups.flatMap((g) => [...g.slots, ...g.outgoing].map((slot) => slot.stop(begun + g.policy.grace))));
     await stopGroups(this.groups.filter((g) => SOURCES_OF_WORK.has(g.component)));
     await stopGroups(this.groups.filter((g) => !SOURCES_OF_WORK.has(g.component)));
     await this.options.hooks?.stop?.();

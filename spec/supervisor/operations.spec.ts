@@ -54,6 +54,49 @@ test('SIGHUP replaces every child, one at a time, without stopping crew', async 
   assert.ok(newOneReady < secondStopped, 'rolling, not all at once');
 });
 
+test('SIGHUP reloads a single server instance without a gap: the new child is ready before the old one stops', async (t) => {
+  const port = await freePort();
+  const crew = runCrew(t, ['start', '--server', '--app', fixtureApp('web'), '--port', String(port), '--config', tempConfig(t, '')]);
+  await crew.waitFor((r) => /^server\.1 ready/.test(r.message), 'ready');
+  let stop = false;
+  let failures = 0;
+  let answered = 0;
+  let onAnswer = () => undefined as void;
+  const client = (async () => {
+    while (!stop) {
+      try {
+        if ((await get(`http://127.0.0.1:${port}/_ping`)).status === 200) {
+          answered += 1;
+          onAnswer();
+        } else failures += 1;
+      } catch {
+        failures += 1;
+      }
+    }
+  })();
+  t.after(() => {
+    stop = true;
+  });
+  crew.signal('SIGHUP');
+  await crew.waitFor((r) => /^server\.1 exited/.test(r.message), 'the old child stopped');
+  const answeredAtSwap = answered;
+  // Keep asking until the new child has answered a few times on its own.
+  await new Promise<void>((resolve) => {
+    onAnswer = () => {
+      if (answered >= answeredAtSwap + 20) resolve();
+    };
+  });
+  stop = true;
+  await client;
+  assert.equal(failures, 0, 'no request failed across the reload');
+  const messages = crew.records.filter((r) => r.component === 'crew').map((r) => r.message);
+  const secondReady = messages.findIndex((m, i) => /^server\.1 ready/.test(m) && i > messages.findIndex((x) => /replacing/.test(x)));
+  const oldExit = messages.findIndex((m) => /^server\.1 exited/.test(m));
+  assert.ok(secondReady >= 0 && secondReady < oldExit, 'the new child was ready before the old one exited');
+  crew.signal('SIGTERM');
+  assert.equal((await crew.exited).code, 0);
+});
+
 test('--log-level COMPONENT=LEVEL changes one component only', async (t) => {
   const crew = runCrew(t, ['start', '--component', 'debugger', '--app', fixtureApp('components'), '--config', tempConfig(t, ''), '--log-level', 'debugger=debug']);
   const debug = await crew.waitFor((r) => r.message === 'debug detail', 'debug line');
