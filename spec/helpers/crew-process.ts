@@ -1,6 +1,7 @@
 // Runs the real `crew` CLI for a spec and reads its JSON log stream. Every process it starts is
 // killed when the test ends, passed or failed: the primary, and every child it reported.
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import type { TestContext } from 'node:test';
 import { crewBin } from './paths.js';
 
@@ -173,12 +174,22 @@ export function runCrewToEnd(args: string[], options: RunOptions = {}): Promise<
   });
 }
 
-/** Is a pid alive? */
+/**
+ * Is a pid still running? A child whose parent died is reparented, and until its new parent
+ * reaps it, it lingers as a zombie that signal 0 still finds: a zombie has exited.
+ */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
+    return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) STATE ..."; comm may hold spaces, so read after the last ')'.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    // No /proc entry: gone between the two looks.
     return false;
   }
 }
