@@ -10,15 +10,33 @@ interface FakePeer {
   got: ToClient[];
   send(msg: unknown): void;
   runs(): RunItem[];
+  /** Resolves once the broker has handed this peer `count` runs in all. */
+  untilRuns(count: number): Promise<void>;
 }
 
 function peer(tag: string): FakePeer {
   const got: ToClient[] = [];
+  const waiters: Array<() => void> = [];
+  const runs = () => got.flatMap((body) => (body.op === 'run' ? body.jobs : []));
   return {
     tag,
     got,
-    send: (msg) => got.push((msg as { body: ToClient }).body),
-    runs: () => got.flatMap((body) => (body.op === 'run' ? body.jobs : [])),
+    send: (msg) => {
+      got.push((msg as { body: ToClient }).body);
+      for (const wake of waiters.splice(0)) wake();
+    },
+    runs,
+    // The broker's own timers are unref'd; the safety timer keeps the test's process waiting.
+    untilRuns: (count) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${tag}: ${runs().length} runs after 5 s, waiting for ${count}`)), 5000);
+        const check = () => {
+          if (runs().length < count) return void waiters.push(check);
+          clearTimeout(timer);
+          resolve();
+        };
+        check();
+      }),
   };
 }
 
@@ -76,7 +94,7 @@ describe('EmbeddedBroker', () => {
     const failedAt = Date.now();
     broker.receive(worker, { op: 'done', results: [{ id, ok: false, error: 'no' }] });
     assert.deepEqual(broker.stats().jobs.a, { waiting: 0, active: 0, succeeded: 0, failed: 0, delayed: 1 });
-    while (worker.runs().length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    await worker.untilRuns(2);
     assert.ok(Date.now() - failedAt >= 35, 'the retry waited for its backoff');
     assert.deepEqual(worker.runs()[1], { id, name: 'a', data: {}, attempt: 2, attempts: 2 });
     broker.receive(worker, { op: 'done', results: [{ id, ok: false, error: 'no again' }] });
