@@ -17,6 +17,7 @@ import { benchApp, crewBin } from './lib/paths.js';
 import { spawnGroup, stopGroup, killGroup, exited } from './lib/processes.js';
 import { int, machine, median, ratio, verdict } from './lib/stats.js';
 import { tempConfig } from './lib/temp-config.js';
+import { runMain } from './lib/run-main.js';
 
 type Mode = 'direct' | 'json' | 'pretty';
 
@@ -270,10 +271,4 @@ async function main(): Promise<boolean> {
   return ok;
 }
 
-main().then(
-  (ok) => (process.exitCode = ok ? 0 : 1),
-  (error: Error) => {
-    console.error(`log relay benchmark failed: ${error.stack ?? error.message}`);
-    process.exitCode = 1;
-  },
-);
+runMain('log relay', main);

@@ -25,6 +25,7 @@ import { freePort } from '../spec/helpers/ports.js';
 import { readyMs, runCrew, startedPid, type CrewRun } from './lib/crew-run.js';
 import { int, machine, median, ms, verdict } from './lib/stats.js';
 import { tempConfig } from './lib/temp-config.js';
+import { runMain } from './lib/run-main.js';
 
 const { values } = parseArgs({ options: { kills: { type: 'string', default: '5' }, 'pair-kills': { type: 'string', default: '3' } } });
 const KILLS = Number(values.kills);
@@ -210,10 +211,4 @@ async function main(): Promise<boolean> {
   }
 }
 
-main().then(
-  (ok) => (process.exitCode = ok ? 0 : 1),
-  (error: Error) => {
-    console.error(`restart benchmark failed: ${error.stack ?? error.message}`);
-    process.exitCode = 1;
-  },
-);
+runMain('restart', main);

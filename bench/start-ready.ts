@@ -14,6 +14,7 @@ import { spawnGroup, stopGroup } from './lib/processes.js';
 import { readyMs, runCrew, startedPid } from './lib/crew-run.js';
 import { machine, median, ms, ratio, verdict } from './lib/stats.js';
 import { tempConfig } from './lib/temp-config.js';
+import { runMain } from './lib/run-main.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '7' } } });
 const ROUNDS = Number(values.rounds);
@@ -81,10 +82,4 @@ async function main(): Promise<boolean> {
   }
 }
 
-main().then(
-  (ok) => (process.exitCode = ok ? 0 : 1),
-  (error: Error) => {
-    console.error(`start benchmark failed: ${error.stack ?? error.message}`);
-    process.exitCode = 1;
-  },
-);
+runMain('start', main);
