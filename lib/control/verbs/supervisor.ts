@@ -21,28 +21,24 @@ export function supervisorVerbs(supervisor: Supervisor, env: string): VerbTable 
     }
     return slots;
   };
+  const replaceVerb = (verb: string, done: string, optional: boolean, describe: string) =>
+    defineVerb({
+      describe,
+      parse: (args) => slotsOf(targetOf(verb, args, optional)),
+      async run(slots) {
+        await supervisor.reload(`crew ${verb}`, slots);
+        return { [done]: slots.map((s) => s.tag) };
+      },
+    });
   return {
     status: defineVerb({
       describe: 'the primary and every child -> { pid, env, uptime, children: [...] }',
       parse: () => undefined,
       run: (): CrewStatus => crewStatus(supervisor, env),
     }),
-    restart: defineVerb({
-      describe: 'gracefully replace a component\'s children, or one: { target } -> { restarted: [tags] }',
-      parse: (args) => slotsOf(targetOf('restart', args, false)),
-      async run(slots) {
-        await supervisor.reload('crew restart', slots);
-        return { restarted: slots.map((s) => s.tag) };
-      },
-    }),
-    reload: defineVerb({
-      describe: 'rolling restart of every child, or of one component: { target? } -> { reloaded: [tags] }',
-      parse: (args) => slotsOf(targetOf('reload', args, true)),
-      async run(slots) {
-        await supervisor.reload('crew reload', slots);
-        return { reloaded: slots.map((s) => s.tag) };
-      },
-    }),
+    // restart names what to replace; reload may name it (default: every child). Both roll.
+    restart: replaceVerb('restart', 'restarted', false, 'gracefully replace a component\'s children, or one: { target } -> { restarted: [tags] }'),
+    reload: replaceVerb('reload', 'reloaded', true, 'rolling restart of every child, or of one component: { target? } -> { reloaded: [tags] }'),
     stop: defineVerb({
       describe: 'graceful shutdown, as SIGTERM -> { stopping: true }',
       parse: () => undefined,
