@@ -14,10 +14,6 @@ export type RestartDecision =
   | { action: 'restart'; delay: number; history: RestartHistory }
   | { action: 'give-up'; reason: string; history: RestartHistory };
 
-export function emptyHistory(): RestartHistory {
-  return { restarts: [], attempt: 0 };
-}
-
 export function decideRestart(policy: RestartConfig, history: RestartHistory, uptime: number, now: number): RestartDecision {
   const windowStart = now - policy.intensity.window;
   const restarts = [...history.restarts.filter((t) => t > windowStart), now];
