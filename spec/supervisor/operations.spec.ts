@@ -47,7 +47,9 @@ test('SIGHUP replaces every child, one at a time, without stopping crew', async 
   const oldPids = new Set(before.map(pidOf));
   assert.ok(after.slice(2).every((r) => !oldPids.has(pidOf(r))));
   assert.equal((await get(`http://127.0.0.1:${port}/_ping`)).status, 200);
-  // One at a time: server.2 was stopped only after the new server.1 was ready.
+  // One at a time: server.2 was stopped only after the new server.1 was ready. The old server.2
+  // stops after its replacement is ready, so its exit record may still be on its way.
+  await crew.waitFor((r) => /^server\.2 exited/.test(r.message), 'old server.2 exited');
   const messages = crew.records.map((r) => r.message);
   const newOneReady = messages.findIndex((m, i) => i > messages.findIndex((x) => /reloading/.test(x)) && /^server\.1 ready/.test(m));
   const secondStopped = messages.findIndex((m) => /^server\.2 exited/.test(m));
