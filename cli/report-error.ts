@@ -1,6 +1,6 @@
 // The one place where a refusal becomes text and an exit code: usage, config and app errors
 // exit 2 (nothing was forked); anything else is a bug or a failure of the machine: exit 1.
-import { ConfigError } from '../lib/config/index.js';
+import { ConfigError } from '../lib/config/config-error.js';
 import { AppError } from '../lib/app/load-app.js';
 import { UsageError } from '../lib/util/usage-error.js';
 import { CommandError } from '../lib/util/command-error.js';

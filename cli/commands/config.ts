@@ -2,8 +2,6 @@
 // defaults merged and validated — with secrets redacted.
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import path from 'node:path';
-import { stringify } from 'yaml';
-import { loadConfig, redactConfig, resolveEnvName } from '../../lib/config/index.js';
 
 export const command = 'config';
 export const describe = 'Print the resolved configuration (secrets redacted)';
@@ -16,7 +14,8 @@ export const builder = (yargs: Argv) =>
     .example('crew config --env production', 'what production would run with')
     .example('crew config --json | jq .supervisor', 'one block, for scripts');
 
-export function handler(argv: ArgumentsCamelCase<{ json?: boolean; env?: string; config?: string }>): void {
+export async function handler(argv: ArgumentsCamelCase<{ json?: boolean; env?: string; config?: string }>): Promise<void> {
+  const [{ stringify }, { loadConfig, redactConfig, resolveEnvName }] = await Promise.all([import('yaml'), import('../../lib/config/index.js')]);
   const env = resolveEnvName(argv.env, process.env);
   const loaded = loadConfig({
     dir: path.resolve(process.cwd(), argv.config ?? 'config'),

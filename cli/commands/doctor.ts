@@ -1,7 +1,7 @@
 // `crew doctor`: checks what `crew start` needs, one line each, and says what to do about a
 // failure. Exit 0 when everything passed, 1 otherwise.
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { runChecks, type Check } from '../doctor-checks.js';
+import type { Check } from '../doctor-checks.js';
 import { projectOptions, type ProjectArgs } from './scheduler/project-options.js';
 
 export const command = 'doctor';
@@ -10,6 +10,7 @@ export const describe = 'Check Node, config, app, schedules, queue, port and a r
 export const builder = (yargs: Argv) => projectOptions(yargs).example('crew doctor --env production', 'before a deploy');
 
 export async function handler(argv: ArgumentsCamelCase<ProjectArgs>): Promise<void> {
+  const { runChecks } = await import('../doctor-checks.js');
   const checks: Check[] = await runChecks(argv);
   for (const check of checks) process.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${check.detail}\n`);
   const failed = checks.filter((c) => !c.ok).length;

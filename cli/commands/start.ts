@@ -1,6 +1,5 @@
 // `crew start`: the flags of SPEC "crew start", parsed and checked, handed to prepareStart.
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { prepareStart } from '../../lib/primary/start-crew.js';
 import { parseComponents, parseCount, parseGrace, parseLogLevels, parsePort, parseQueues } from '../options.js';
 
 export const command = 'start';
@@ -59,6 +58,7 @@ export async function handler(argv: StartArgs): Promise<void> {
     server ??= true;
     worker ??= true;
   }
+  const { prepareStart } = await import('../../lib/primary/start-crew.js');
   const prepared = await prepareStart({
     selection: {
       ...(server !== undefined ? { server } : {}),

@@ -5,8 +5,6 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import type { EnqueueOptions } from '../../../lib/app/types.js';
 import { jobSettings } from '../../../lib/app/job-settings.js';
 import { parseDuration } from '../../../lib/config/duration.js';
-import { loadProject } from '../../../lib/primary/load-project.js';
-import { openCommandQueue } from '../../../lib/queue/command-queue.js';
 import { checkEnqueue, EnqueueError } from '../../../lib/queue/enqueue-request.js';
 import { CommandError } from '../../../lib/util/command-error.js';
 import { UsageError } from '../../../lib/util/usage-error.js';
@@ -37,6 +35,7 @@ export async function handler(argv: EnqueueArgs): Promise<void> {
   }
   if (argv.retries !== undefined) opts.retries = argv.retries;
 
+  const [{ loadProject }, { openCommandQueue }] = await Promise.all([import('../../../lib/primary/load-project.js'), import('../../../lib/queue/command-queue.js')]);
   const project = await loadProject(projectFrom(argv));
   try {
     checkEnqueue(jobSettings(project.app.jobs), argv.job, data, opts);

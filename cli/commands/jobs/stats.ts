@@ -1,8 +1,6 @@
 // `crew jobs stats [--json]`: waiting / active / succeeded / failed / delayed per job, from
 // Redis (redis driver) or from the running crew (embedded driver).
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { loadProject } from '../../../lib/primary/load-project.js';
-import { openCommandQueue } from '../../../lib/queue/command-queue.js';
 import type { QueueStats } from '../../../lib/queue/types.js';
 import { projectFrom, projectOptions, type ProjectArgs } from '../scheduler/project-options.js';
 
@@ -14,6 +12,7 @@ export function builder(yargs: Argv) {
 }
 
 export async function handler(argv: ArgumentsCamelCase<ProjectArgs & { json?: boolean }>): Promise<void> {
+  const [{ loadProject }, { openCommandQueue }] = await Promise.all([import('../../../lib/primary/load-project.js'), import('../../../lib/queue/command-queue.js')]);
   const project = await loadProject(projectFrom(argv));
   const queue = openCommandQueue({ config: project.config, app: project.app, cwd: process.cwd(), environ: process.env });
   try {

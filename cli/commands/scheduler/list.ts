@@ -1,8 +1,6 @@
 // `crew scheduler list [--json]`: every schedule of the app and config, checked, with its
 // next three fire times.
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { loadProject } from '../../../lib/primary/load-project.js';
-import { formatListing, listSchedules, resolveSchedules } from '../../../lib/schedule/index.js';
 import { projectFrom, projectOptions, type ProjectArgs } from './project-options.js';
 
 export const command = 'list';
@@ -13,6 +11,7 @@ export function builder(yargs: Argv) {
 }
 
 export async function handler(argv: ArgumentsCamelCase<ProjectArgs & { json?: boolean }>): Promise<void> {
+  const [{ loadProject }, { formatListing, listSchedules, resolveSchedules }] = await Promise.all([import('../../../lib/primary/load-project.js'), import('../../../lib/schedule/index.js')]);
   const project = await loadProject(projectFrom(argv));
   const schedules = resolveSchedules(project.app, project.config, project.blame);
   const now = Date.now();
