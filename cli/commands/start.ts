@@ -1,5 +1,6 @@
 // `crew start`: the flags of SPEC "crew start", parsed and checked, handed to prepareStart.
 import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { prepareAhead } from '../../lib/primary/fork-child.js';
 import { parseComponents, parseCount, parseGrace, parseLogLevels, parsePort, parseQueues } from '../options.js';
 
 export const command = 'start';
@@ -58,6 +59,8 @@ export async function handler(argv: StartArgs): Promise<void> {
     server ??= true;
     worker ??= true;
   }
+  const first = likelyFirst(server, worker, argv);
+  if (first) prepareAhead(first);
   const { prepareStart } = await import('../../lib/primary/start-crew.js');
   const prepared = await prepareStart({
     selection: {
@@ -82,4 +85,16 @@ export async function handler(argv: StartArgs): Promise<void> {
     environ: process.env,
   });
   process.exitCode = await prepared.run();
+}
+
+/**
+ * The built-in component the first child will most likely run, told to the child forked ahead
+ * before the config is read: the plan puts the server first whenever it runs, and the config's
+ * default `start.components` is the server. A wrong guess costs only memory.
+ */
+function likelyFirst(server: StartArgs['server'], worker: StartArgs['worker'], argv: StartArgs): string | undefined {
+  const explicit = server !== undefined || worker !== undefined || argv.scheduler || (argv.component?.length ?? 0) > 0;
+  if (server !== undefined || argv.all || !explicit) return 'server';
+  if (worker !== undefined) return 'worker';
+  return argv.scheduler ? 'scheduler' : undefined;
 }

@@ -2,7 +2,7 @@
 // component, reports ready, and stops it by the deadline the primary sends. Shutdown is the
 // primary's decision: a terminal's Ctrl-C reaches the whole process group, so SIGINT is
 // ignored here; a SIGTERM sent to this child alone stops it gracefully.
-import { decodeChildSpec, CHILD_SPEC_VARIABLE } from '../protocol/child-spec.js';
+import { receiveChildSpec } from '../protocol/child-spec.js';
 import { message, parsePrimaryMessage, type PrimaryMessage } from '../protocol/messages.js';
 import { createChildLogger } from '../log/child-logger.js';
 import { loadApp } from '../app/load-app.js';
@@ -13,7 +13,10 @@ import { startHeartbeat } from './heartbeat.js';
 import { guardAgainstOrphaning } from './orphan-guard.js';
 import { createChildQueue } from './child-queue.js';
 
-const spec = decodeChildSpec(process.env[CHILD_SPEC_VARIABLE]);
+process.on('SIGINT', () => undefined);
+// While a child forked ahead waits for its spec, it loads the component it will likely run. A
+// failure to load is ignored here because the start below loads it again and reports it.
+const spec = await receiveChildSpec((component) => void runnerFor(component).catch(() => undefined));
 const send = (msg: unknown) => {
   if (process.connected) process.send?.(msg);
 };
@@ -26,11 +29,12 @@ let running: RunningComponent | undefined;
 let stopDeadline: number | undefined;
 let stopping: Promise<void> | undefined;
 
-process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => void stop(Date.now() + spec.grace));
 
 const queue = createChildQueue(spec, send);
 const handlers: { [A in PrimaryMessage['act']]: (msg: Extract<PrimaryMessage, { act: A }>) => void } = {
+  spec: () => undefined, // received above, before anything else
+  prepare: () => undefined,
   stop: (msg) => void stop(msg.deadline),
   queue: (msg) => queue.receive(msg.body),
 };

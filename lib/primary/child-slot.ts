@@ -134,6 +134,7 @@ export class ChildSlot {
   }
 
   private readonly handlers: { [A in ChildMessage['act']]: (msg: Extract<ChildMessage, { act: A }>) => void } = {
+    waiting: () => undefined, // fork-child's business
     ready: () => {
       if (this.state !== 'starting') return;
       clearTimeout(this.readyTimer);

@@ -1,6 +1,9 @@
-// What the primary tells a child about itself at fork time. It travels in the environment
-// variable CREW_CHILD because it must be known before any user code runs.
+// What the primary tells a child about itself before any user code runs: in the environment
+// variable CREW_CHILD at fork time, or, for the child forked ahead while the primary still
+// reads its config (see primary/fork-child.ts), in a `spec` message. A message that arrives
+// before a listener exists is lost, so that child first says `waiting` once it listens.
 import type { CrewConfig } from '../config/types.js';
+import { message, parsePrimaryMessage } from './messages.js';
 
 export const CHILD_SPEC_VARIABLE = 'CREW_CHILD';
 
@@ -28,4 +31,29 @@ export function decodeChildSpec(text: string | undefined): ChildSpec {
     throw new Error(`${CHILD_SPEC_VARIABLE} is malformed`);
   }
   return value;
+}
+
+/**
+ * The spec from the environment, or else from the primary's `spec` message. `prepare` is told
+ * of each component the primary expects this child to run, while it waits.
+ */
+export function receiveChildSpec(prepare: (component: string) => void): Promise<ChildSpec> {
+  const text = process.env[CHILD_SPEC_VARIABLE];
+  if (text || !process.send) return Promise.resolve(decodeChildSpec(text));
+  return new Promise((resolve, reject) => {
+    // A listener keeps the IPC channel, and with it this process, alive while it waits.
+    const onMessage = (raw: unknown) => {
+      const msg = parsePrimaryMessage(raw);
+      if (msg?.act === 'prepare') prepare(msg.component);
+      if (msg?.act !== 'spec') return;
+      process.off('message', onMessage);
+      try {
+        resolve(decodeChildSpec(msg.spec));
+      } catch (error) {
+        reject(error as Error);
+      }
+    };
+    process.on('message', onMessage);
+    process.send?.(message('waiting', {}));
+  });
 }

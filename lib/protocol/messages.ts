@@ -7,6 +7,8 @@ export const NAMESPACE = 'crew';
 
 /** Child -> primary. */
 export type ChildMessage =
+  /** A child forked ahead listens now: its spec (and a `prepare`) may be sent. */
+  | { ns: 'crew'; act: 'waiting' }
   | { ns: 'crew'; act: 'ready' }
   | { ns: 'crew'; act: 'heartbeat' }
   /** A failure that a restart cannot mend (a port in use): the primary does not retry. */
@@ -15,6 +17,10 @@ export type ChildMessage =
 
 /** Primary -> child. */
 export type PrimaryMessage =
+  /** Who a child forked ahead of its spec is (see fork-child.ts); sent once, after `waiting`. */
+  | { ns: 'crew'; act: 'spec'; spec: string }
+  /** The component a child forked ahead will most likely run, to load while it waits. */
+  | { ns: 'crew'; act: 'prepare'; component: string }
   | { ns: 'crew'; act: 'stop'; deadline: number }
   | { ns: 'crew'; act: 'queue'; body: QueueBody };
 
@@ -23,8 +29,8 @@ export type QueueBody = { op: string; [key: string]: unknown };
 
 export type Message = ChildMessage | PrimaryMessage;
 
-const CHILD_ACTS = new Set(['ready', 'heartbeat', 'fatal', 'queue']);
-const PRIMARY_ACTS = new Set(['stop', 'queue']);
+const CHILD_ACTS = new Set(['waiting', 'ready', 'heartbeat', 'fatal', 'queue']);
+const PRIMARY_ACTS = new Set(['spec', 'prepare', 'stop', 'queue']);
 
 function isOurs(value: unknown): value is { ns: string; act: unknown; [key: string]: unknown } {
   return typeof value === 'object' && value !== null && (value as { ns?: unknown }).ns === NAMESPACE;
@@ -41,6 +47,8 @@ export function parseChildMessage(value: unknown): ChildMessage | undefined {
 /** Returns the message when it is a well-formed primary message, else undefined. */
 export function parsePrimaryMessage(value: unknown): PrimaryMessage | undefined {
   if (!isOurs(value) || typeof value.act !== 'string' || !PRIMARY_ACTS.has(value.act)) return undefined;
+  if (value.act === 'spec' && typeof value.spec !== 'string') return undefined;
+  if (value.act === 'prepare' && typeof value.component !== 'string') return undefined;
   if (value.act === 'stop' && typeof value.deadline !== 'number') return undefined;
   if (value.act === 'queue' && !isQueueBody(value.body)) return undefined;
   return value as PrimaryMessage;
