@@ -27,4 +27,4 @@ EXPOSE 3000
 # (8 s by default, under Docker's 10 s), then it exits 0. HOST must be reachable from outside.
 # Workers need REDIS_URL in production (or queue.driver: embedded chosen in config/production.yaml).
 ENV HOST=0.0.0.0
-CMD ["node", "dist/cli/crew.js", "start", "--all"]
+CMD ["node", "dist/bin/crew.js", "start", "--all"]

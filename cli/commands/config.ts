@@ -15,7 +15,8 @@ export const builder = (yargs: Argv) =>
     .example('crew config --json | jq .supervisor', 'one block, for scripts');
 
 export async function handler(argv: ArgumentsCamelCase<{ json?: boolean; env?: string; config?: string }>): Promise<void> {
-  const [{ stringify }, { loadConfig, redactConfig, resolveEnvName }] = await Promise.all([import('yaml'), import('../../lib/config/index.js')]);
+  // yaml is CommonJS: its default export is the module, in Node and in the bundle alike.
+  const [{ default: YAML }, { loadConfig, redactConfig, resolveEnvName }] = await Promise.all([import('yaml'), import('../../lib/config/index.js')]);
   const env = resolveEnvName(argv.env, process.env);
   const loaded = loadConfig({
     dir: path.resolve(process.cwd(), argv.config ?? 'config'),
@@ -29,5 +30,5 @@ export async function handler(argv: ArgumentsCamelCase<{ json?: boolean; env?: s
     return;
   }
   const files = loaded.files.map((f) => path.relative(process.cwd(), f)).join(', ') || 'none (all defaults)';
-  process.stdout.write(`# env ${env}; files read: ${files}; durations in ms, sizes in bytes\n${stringify(shown)}`);
+  process.stdout.write(`# env ${env}; files read: ${files}; durations in ms, sizes in bytes\n${YAML.stringify(shown)}`);
 }

@@ -2,7 +2,7 @@
 // came from, its key path, what was expected, what was found (redacted), and for an unknown
 // key the known one it was probably meant to be.
 
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ConfigIssue } from './config-error.js';
 import { describeValue } from './describe-value.js';
 import { didYouMean } from './did-you-mean.js';

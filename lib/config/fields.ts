@@ -3,7 +3,7 @@
 // and on failure records what it expected, so the loader can print
 // "expected <that>, found <the value>". An empty YAML value (null) means "not set".
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration, parseDuration, parseSize } from './duration.js';
 
 /** Params carried by every issue this module raises; the loader's explainer reads them. */

@@ -3,7 +3,7 @@
 // mappings refuse unknown keys, so a typo such as `supervisr:` is an error rather than a
 // silently ignored block; `components.<name>` keeps whatever settings the app's component takes.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   decimal,
   duration,

@@ -1,0 +1,57 @@
+// Bundles what `node` runs in production: the crew command (cli/crew.ts) and the child entry
+// (lib/child/main.ts), with their dependencies, into dist/bin/. Node loads one file per module
+// and compiles each separately; as a few bundled files, the command starts in about half the
+// time (docs/benchmarks.md, "start to ready"). What a process loads only when it needs it
+// (`import()`) stays a separate file, so the lazy loading of lib/ holds.
+//
+// Left outside: the Redis clients and cron, loaded only by the processes that use them and
+// resolved at run time through createRequire; pidusage; tsx, a development tool.
+//
+// node esbuild.config.mjs   (part of `npm run build`, after tsc)
+import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const helpWidth = fileURLToPath(new URL('./cli/help-width.ts', import.meta.url));
+
+/** yargs' (and its layout libraries') string-width, answered by cli/help-width.ts. */
+const asciiHelpWidth = {
+  name: 'ascii-help-width',
+  setup(bundle) {
+    bundle.onResolve({ filter: /^string-width$/ }, (args) => (args.importer === helpWidth ? undefined : { path: helpWidth }));
+  },
+};
+
+/**
+ * JSON (koa's MIME database, twice over) as a JSON.parse of a string: V8 reads that several
+ * times faster than the same data as an object literal, which is how a bundler inlines it.
+ */
+const jsonAsParse = {
+  name: 'json-as-parse',
+  setup(bundle) {
+    bundle.onLoad({ filter: /\.json$/ }, async (args) => {
+      const text = JSON.stringify(JSON.parse(await readFile(args.path, 'utf8')));
+      return { contents: `module.exports = JSON.parse(${JSON.stringify(text)});`, loader: 'js' };
+    });
+  },
+};
+
+await build({
+  entryPoints: ['cli/crew.ts', 'lib/child/main.ts'],
+  outdir: 'dist/bin',
+  // One folder for entries and chunks: the primary finds the child entry beside itself.
+  entryNames: '[name]',
+  define: { CREW_CHILD_ENTRY: JSON.stringify('./main.js') },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  external: ['bee-queue', 'redis', 'cron', 'pidusage', 'tsx', 'tsx/*'],
+  // Bundled CommonJS packages call require() for Node's built-ins.
+  banner: { js: "import { createRequire as __crewRequire } from 'node:module'; const require = __crewRequire(import.meta.url);" },
+  // Maps are written but not linked: with --enable-source-maps a child would parse them at start.
+  sourcemap: 'external',
+  plugins: [asciiHelpWidth, jsonAsParse],
+  logLevel: 'warning',
+});
