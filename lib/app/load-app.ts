@@ -17,8 +17,11 @@ export function isTypeScript(path: string): boolean {
 /** Makes `import()` of .ts files work in this process (development only; production runs compiled JavaScript). */
 async function enableTypeScript(): Promise<void> {
   try {
-    const api = await import('tsx/esm/api');
-    api.register();
+    // Both loaders, as `node --import tsx` has them: a .ts file outside a `"type": "module"`
+    // package is CommonJS to Node, and only tsx's require hook compiles it.
+    const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+    esm.register();
+    cjs.register();
   } catch (error) {
     throw new AppError(`cannot load a TypeScript app without the tsx package (${(error as Error).message}): install it with \`npm install --save-dev tsx\`, or build the app and point --app at the compiled .js`);
   }

@@ -41,6 +41,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Keep the raw stdout instead of parsing (floods). */
   raw?: boolean;
+  /** What node runs instead of the bundled executable, e.g. tsx and the TypeScript sources. */
+  entry?: string[];
 }
 
 const SAFETY_TIMEOUT_MS = 30_000;
@@ -48,7 +50,7 @@ const SAFETY_TIMEOUT_MS = 30_000;
 export function runCrew(t: TestContext, args: string[], options: RunOptions = {}): CrewProcess {
   const env: Record<string, string | undefined> = { ...process.env, CREW_LOG_FORMAT: 'json', NODE_ENV: 'test', ...options.env };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-  const child = spawn(process.execPath, [crewBin, ...args], { cwd: options.cwd ?? process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.entry ?? [crewBin]), ...args], { cwd: options.cwd ?? process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const records: LogRecord[] = [];
   const lines: string[] = [];
   const childPids = new Set<number>();
@@ -160,7 +162,7 @@ export function runCrewToEnd(args: string[], options: RunOptions = {}): Promise<
   const env: Record<string, string | undefined> = { ...process.env, CREW_LOG_FORMAT: 'json', NODE_ENV: 'test', ...options.env };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [crewBin, ...args], { cwd: options.cwd ?? process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(options.entry ?? [crewBin]), ...args], { cwd: options.cwd ?? process.cwd(), env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
