@@ -2,7 +2,6 @@
 // stopped answering for `watchdog` ms is killed, and restarted as a crash) and the memory limit
 // (a child whose RSS stays above `memoryLimit` for three samples in a row is restarted
 // gracefully). The same samples feed cpu and memory to `crew status`.
-import pidusage from 'pidusage';
 import type { SupervisorConfig } from '../config/types.js';
 import type { CrewLogger } from '../log/index.js';
 import type { ChildSlot } from './child-slot.js';
@@ -63,6 +62,8 @@ export class ResourceMonitor {
     if (this.sampling || pids.length === 0) return;
     this.sampling = true;
     try {
+      // Loaded at the first sample, a second after start: not on the way to the first fork.
+      const { default: pidusage } = await import('pidusage');
       const stats = await pidusage(pids);
       for (const slot of slots) {
         const stat = slot.pid === undefined ? undefined : stats[slot.pid];
