@@ -64,7 +64,7 @@ try {
   const jobs = await queue.attach(app, logger);
   const ctx = createContext(spec, logger, queue.enqueue);
   const runner = await runnerFor(spec.component);
-  running = await runner({ app, ctx, checks: queue.checks, ...(jobs ? { queue: jobs } : {}) });
+  running = await runner({ app, ctx, checks: queue.checks, recordMark: spec.recordMark, ...(jobs ? { queue: jobs } : {}) });
   send(message('ready', {}));
   if (stopDeadline !== undefined) await stop(stopDeadline);
 } catch (error) {

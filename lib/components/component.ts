@@ -16,6 +16,8 @@ export interface ComponentInput {
   checks?: Record<string, () => unknown>;
   /** The job queue of this child, which the worker consumes from. */
   queue?: QueueDriver;
+  /** What crew's own records on stdout start with, for the relay (log/own-record-mark.ts). */
+  recordMark?: string;
 }
 
 export type ComponentRunner = (input: ComponentInput) => Promise<RunningComponent>;

@@ -42,6 +42,12 @@ export interface FormatterOptions {
 export interface StreamFormat {
   /** Appends the record of the line `buf[start, end)` in the stream's format, with its "\n". */
   appendLine(out: ByteBuilder, buf: Buffer, start: number, end: number, part: Part, now: number): void;
+  /**
+   * Appends a record crew's own code in the child wrote (marked: see ./own-record-mark.ts), in
+   * json: a complete JSON object without tag fields by construction, so its bytes are kept and
+   * the tags go in before its closing brace, nothing decoded or parsed.
+   */
+  appendOwn(out: ByteBuilder, buf: Buffer, start: number, end: number): void;
   /** The record of a line given as text, in the stream's format, ending in "\n". */
   text(line: string, part: Part, now: number): string;
   /** The record as one JSON line without "\n", whatever the stream's format: for files. */
@@ -167,6 +173,13 @@ class ChildStreamFormat implements StreamFormat {
     out.bytes(buf, start, end);
     if (part === CONTINUED) out.bytes(this.continuedBytes);
     else out.byte(LF);
+  }
+
+  appendOwn(out: ByteBuilder, buf: Buffer, start: number, end: number): void {
+    let close = end - 1;
+    while (close > start && buf[close] !== CLOSE_BRACE) close--;
+    out.bytes(buf, start, close);
+    out.bytes(this.tagsCloseBytes);
   }
 
   // The bytes of a complete record are copied, the tags spliced in before its closing brace:

@@ -18,6 +18,7 @@ import { DEFAULT_MAX_LINE_BYTES, LineSplitter, PLAIN, WHOLE, type Part } from '.
 import type { Formatter, StreamFormat, StreamName } from './formatter.js';
 import type { Output } from './output.js';
 import type { Tags } from './tags.js';
+import { markPrefix, RECORD_SEPARATOR } from './own-record-mark.js';
 
 export interface RelayOptions {
   stdout: Readable | null;
@@ -29,6 +30,8 @@ export interface RelayOptions {
   maxLineLength?: number;
   /** How long a held-back stderr line waits for continuation lines; 10 ms by default. */
   groupIdleMs?: number;
+  /** The child's mark on crew's own records on its stdout (./own-record-mark.ts). */
+  recordMark?: string;
 }
 
 export const DEFAULT_GROUP_IDLE_MS = 10;
@@ -52,6 +55,8 @@ class StreamRelay {
   private readonly groupIdleMs: number;
   private readonly maxGroup: number;
   private readonly jsonText: boolean;
+  /** `RS token`, on stdout when the child has a mark; empty otherwise. */
+  private readonly mark: Buffer;
   private now = 0;
   // Records for log files, as JSON lines, when the Output has any.
   private fileText = '';
@@ -73,6 +78,7 @@ class StreamRelay {
   ) {
     this.format = options.formatter.forStream(options.tags, name);
     this.jsonText = options.formatter.format === 'json';
+    this.mark = name === 'stdout' && options.recordMark !== undefined ? Buffer.from(markPrefix(options.recordMark)) : EMPTY;
     this.output = options.output;
     this.splitter = new LineSplitter(options.maxLineLength ?? DEFAULT_MAX_LINE_BYTES);
     this.maxGroup = this.splitter.maxLineBytes;
@@ -124,6 +130,15 @@ class StreamRelay {
 
   private readonly sink = (buf: Buffer, start: number, end: number, part: Part): void => {
     if (!this.group) {
+      if (this.mark.length > 0 && buf[start] === RECORD_SEPARATOR && this.marked(buf, start, end)) {
+        start += this.mark.length;
+        // A whole one is a record crew wrote: copied, never parsed. The first piece of an
+        // over-long one is only rid of its mark.
+        if (part === WHOLE && this.jsonText && !this.output.hasTransports) {
+          this.format.appendOwn(this.out, buf, start, end);
+          return;
+        }
+      }
       this.add(buf, start, end, part);
       return;
     }
@@ -144,6 +159,10 @@ class StreamRelay {
       this.add(buf, start, end, part);
     }
   };
+
+  private marked(buf: Buffer, start: number, end: number): boolean {
+    return end - start >= this.mark.length && buf.compare(this.mark, 0, this.mark.length, start, start + this.mark.length) === 0;
+  }
 
   private release(): void {
     if (this.heldStart === -1) return;

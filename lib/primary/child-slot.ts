@@ -11,6 +11,7 @@ import type { ChildSpec } from '../protocol/child-spec.js';
 import { message, parseChildMessage, type ChildMessage, type QueueBody } from '../protocol/messages.js';
 import { relayChild, type Formatter, type Output, type CrewLogger } from '../log/index.js';
 import { forkChild } from './fork-child.js';
+import { newRecordMark } from '../log/own-record-mark.js';
 
 export type SlotState = 'starting' | 'ready' | 'stopping' | 'backoff' | 'failed' | 'stopped';
 
@@ -31,7 +32,8 @@ export interface ExitInfo {
 }
 
 export interface SlotOwner {
-  spec(slot: ChildSlot): ChildSpec;
+  /** Who the slot's child is; the slot adds what is drawn anew for each process. */
+  spec(slot: ChildSlot): Omit<ChildSpec, 'recordMark'>;
   onReady(slot: ChildSlot): void;
   onExit(slot: ChildSlot, info: ExitInfo): void;
   onQueueMessage(slot: ChildSlot, body: QueueBody): void;
@@ -99,7 +101,8 @@ export class ChildSlot {
     this.startedAt = Date.now();
     this.lastBeat = this.startedAt;
 
-    const worker = forkChild(owner.spec(this));
+    const recordMark = newRecordMark();
+    const worker = forkChild({ ...owner.spec(this), recordMark });
     this.worker = worker;
     const pid = worker.process.pid ?? 0;
     this.pid = pid;
@@ -109,6 +112,7 @@ export class ChildSlot {
       tags: { component: this.component, instance: this.instance, pid },
       formatter,
       output,
+      recordMark,
     });
     log.info(`${this.tag} started (pid ${pid})`, { child: this.tag, childPid: pid });
 

@@ -95,7 +95,7 @@ export class Supervisor implements SlotOwner {
 
   // --- SlotOwner -------------------------------------------------------------------------
 
-  spec(slot: ChildSlot): ChildSpec {
+  spec(slot: ChildSlot): Omit<ChildSpec, 'recordMark'> {
     const policy = this.groupOf(slot).policy;
     return {
       component: slot.component,

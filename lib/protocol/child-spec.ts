@@ -18,6 +18,11 @@ export interface ChildSpec {
   heartbeatInterval: number;
   /** The shutdown grace, used when the child is sent SIGTERM directly. */
   grace: number;
+  /**
+   * What crew's own records on this child's stdout start with (see log/own-record-mark.ts):
+   * random per child process, so that no line of the app's can carry it by chance.
+   */
+  recordMark: string;
 }
 
 export function encodeChildSpec(spec: ChildSpec): string {
@@ -27,7 +32,7 @@ export function encodeChildSpec(spec: ChildSpec): string {
 export function decodeChildSpec(text: string | undefined): ChildSpec {
   if (!text) throw new Error(`${CHILD_SPEC_VARIABLE} is not set: this module is started by crew's primary, not by hand`);
   const value = JSON.parse(text) as ChildSpec;
-  if (typeof value.component !== 'string' || typeof value.instance !== 'number' || typeof value.appPath !== 'string') {
+  if (typeof value.component !== 'string' || typeof value.instance !== 'number' || typeof value.appPath !== 'string' || typeof value.recordMark !== 'string') {
     throw new Error(`${CHILD_SPEC_VARIABLE} is malformed`);
   }
   return value;
@@ -39,6 +44,9 @@ export function decodeChildSpec(text: string | undefined): ChildSpec {
  */
 export function receiveChildSpec(prepare: (component: string) => void): Promise<ChildSpec> {
   const text = process.env[CHILD_SPEC_VARIABLE];
+  // Read once and gone: it holds the resolved config (a Redis password, say), which the app's
+  // own subprocesses (a scheduled shell command) have no business inheriting.
+  delete process.env[CHILD_SPEC_VARIABLE];
   if (text || !process.send) return Promise.resolve(decodeChildSpec(text));
   return new Promise((resolve, reject) => {
     // A listener keeps the IPC channel, and with it this process, alive while it waits.

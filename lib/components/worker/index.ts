@@ -10,8 +10,9 @@ import type { Consumption } from '../../queue/types.js';
 import type { ComponentRunner } from '../component.js';
 import { FatalStartError } from '../component.js';
 import { createJobRunner, type JobRunner } from './run-job.js';
+import { createRunRecorder } from './run-record.js';
 
-export const runWorker: ComponentRunner = async ({ app, ctx, queue }) => {
+export const runWorker: ComponentRunner = async ({ app, ctx, queue, recordMark }) => {
   if (!queue) throw new FatalStartError('the worker has no job queue to take jobs from');
   const settings = jobSettings(app.jobs);
   const names = ctx.config.worker.queues.length > 0 ? ctx.config.worker.queues : [...settings.keys()];
@@ -19,7 +20,7 @@ export const runWorker: ComponentRunner = async ({ app, ctx, queue }) => {
   if (unknown.length > 0) throw new FatalStartError(`worker.queues names jobs the app does not define: ${unknown.join(', ')}`);
   if (names.length === 0) throw new FatalStartError('the app defines no jobs, so there is nothing for a worker to run');
 
-  const runner = createJobRunner(settings, ctx);
+  const runner = createJobRunner(settings, ctx, createRunRecorder(ctx.logger, process.stdout, recordMark));
   const consumption = await queue.consume(
     names.map((name) => ({ name, concurrency: settings.get(name)!.concurrency })),
     runner.run,

@@ -2,11 +2,16 @@
 // ctx.logger's lines (the primary's relay tags and renders it like any other), at ctx.logger's
 // level (npm levels: error 0 … silly 6). It does not go through winston: a worker writes one
 // record per job, and winston's stream-and-format pipeline per call would cost the worker a
-// third of its throughput on trivial jobs. The records of one turn of the event loop (up to
-// FLUSH_BYTES) leave in one write: a busy worker costs itself and the primary's relay one
-// syscall per burst of jobs, not one per job. The price: a worker killed outright (SIGKILL)
-// may lose the records of its last turn; its jobs are not lost (see the drivers).
+// third of its throughput on trivial jobs. Records leave in batches: at the end of the turn of
+// the event loop that made them, but no sooner than FLUSH_GAP_MS after the previous write
+// (or at FLUSH_BYTES). An idle worker's record is written at once; a busy worker costs itself
+// and the primary's relay one pipe write per few milliseconds, not one per job or per turn
+// (each write also wakes the primary). The prices: a record can follow lines its handler, or a
+// later job's handler, logged in those milliseconds (its timestamp says when it happened); a
+// worker killed outright (SIGKILL) may lose its last batch; its jobs are not lost (see the
+// drivers).
 import type { Logger } from 'winston';
+import { markPrefix } from '../../log/own-record-mark.js';
 
 export interface RunRecord {
   (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>): void;
@@ -15,16 +20,27 @@ export interface RunRecord {
 }
 
 const FLUSH_BYTES = 32 * 1024;
+const FLUSH_GAP_MS = 5;
 
-export function createRunRecorder(logger: Pick<Logger, 'level' | 'levels'>, out: NodeJS.WritableStream = process.stdout): RunRecord {
+/** `recordMark`: the child's mark (log/own-record-mark.ts), for a relay that knows it. */
+export function createRunRecorder(logger: Pick<Logger, 'level' | 'levels'>, out: NodeJS.WritableStream = process.stdout, recordMark?: string): RunRecord {
+  const lineStart = `${recordMark === undefined ? '' : markPrefix(recordMark)}{"level":"`;
   let pending = '';
-  let scheduled = false;
+  let scheduled: NodeJS.Immediate | NodeJS.Timeout | undefined;
+  let lastWrite = 0;
   const flush = () => {
-    scheduled = false;
+    clearTimeout(scheduled as NodeJS.Timeout);
+    clearImmediate(scheduled as NodeJS.Immediate);
+    scheduled = undefined;
     if (pending === '') return;
     const text = pending;
     pending = '';
+    lastWrite = performance.now();
     out.write(text);
+  };
+  const schedule = () => {
+    const wait = lastWrite + FLUSH_GAP_MS - performance.now();
+    scheduled = wait > 0 ? setTimeout(flush, wait) : setImmediate(flush);
   };
   const record = (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => {
     // The logger's own threshold, read each time so a change of level is followed.
@@ -33,7 +49,7 @@ export function createRunRecorder(logger: Pick<Logger, 'level' | 'levels'>, out:
     if (rank === undefined || threshold === undefined || rank > threshold) return;
     // Built by hand: the keys are crew's own, and a generic JSON.stringify of a fresh object
     // costs several times more per record.
-    let line = `{"level":"${level}","message":${JSON.stringify(message)}`;
+    let line = `${lineStart}${level}","message":${JSON.stringify(message)}`;
     for (const key in fields) {
       const value = fields[key];
       if (value === undefined) continue;
@@ -41,10 +57,7 @@ export function createRunRecorder(logger: Pick<Logger, 'level' | 'levels'>, out:
     }
     pending += `${line},"timestamp":"${isoNow()}"}\n`;
     if (pending.length >= FLUSH_BYTES) flush();
-    else if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
-    }
+    else if (!scheduled) schedule();
   };
   return Object.assign(record, { flush });
 }
