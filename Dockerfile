@@ -1,24 +1,25 @@
-# Build stage: install everything, compile TypeScript.
+# Build stage: install everything, compile TypeScript and bundle the executable (npm run build).
 FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
+COPY tsconfig.json esbuild.config.mjs ./
 COPY lib lib
 COPY cli cli
 COPY example example
 COPY spec spec
 COPY bench bench
-RUN npx tsc -p tsconfig.json
+RUN npm run build
 
-# Run stage: production dependencies and compiled JavaScript only, run with plain node.
+# Run stage: production dependencies and compiled JavaScript only, run with plain node. The
+# bundle in dist/bin is what runs; dist/lib is the `crew` package the app imports.
 FROM node:20-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist/bin dist/bin
 COPY --from=build /app/dist/lib dist/lib
-COPY --from=build /app/dist/cli dist/cli
 COPY --from=build /app/dist/example dist/example
 COPY config config
 USER node
