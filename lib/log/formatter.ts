@@ -45,9 +45,10 @@ export interface StreamFormat {
   /**
    * Appends a record crew's own code in the child wrote (marked: see ./own-record-mark.ts), in
    * json: a complete JSON object without tag fields by construction, so its bytes are kept and
-   * the tags go in before its closing brace, nothing decoded or parsed.
+   * the tags go in before its closing brace, nothing decoded or parsed. False, and nothing
+   * appended, when the line is not even shaped like an object (crew never writes such a line).
    */
-  appendOwn(out: ByteBuilder, buf: Buffer, start: number, end: number): void;
+  appendOwn(out: ByteBuilder, buf: Buffer, start: number, end: number): boolean;
   /** The record of a line given as text, in the stream's format, ending in "\n". */
   text(line: string, part: Part, now: number): string;
   /** The record as one JSON line without "\n", whatever the stream's format: for files. */
@@ -175,11 +176,13 @@ class ChildStreamFormat implements StreamFormat {
     else out.byte(LF);
   }
 
-  appendOwn(out: ByteBuilder, buf: Buffer, start: number, end: number): void {
+  appendOwn(out: ByteBuilder, buf: Buffer, start: number, end: number): boolean {
     let close = end - 1;
     while (close > start && buf[close] !== CLOSE_BRACE) close--;
+    if (buf[start] !== OPEN_BRACE || close <= start) return false;
     out.bytes(buf, start, close);
     out.bytes(this.tagsCloseBytes);
+    return true;
   }
 
   // The bytes of a complete record are copied, the tags spliced in before its closing brace:

@@ -134,10 +134,7 @@ class StreamRelay {
         start += this.mark.length;
         // A whole one is a record crew wrote: copied, never parsed. The first piece of an
         // over-long one is only rid of its mark.
-        if (part === WHOLE && this.jsonText && !this.output.hasTransports) {
-          this.format.appendOwn(this.out, buf, start, end);
-          return;
-        }
+        if (part === WHOLE && this.jsonText && !this.output.hasTransports && this.format.appendOwn(this.out, buf, start, end)) return;
       }
       this.add(buf, start, end, part);
       return;

@@ -87,6 +87,16 @@ describe("crew's marked records", () => {
     assert.equal(bare!.component, 'worker');
   });
 
+  it('with nothing shaped like an object after the mark, are relayed as text', async () => {
+    const lines = await relayed('json', (stdout, mark) => {
+      stdout.write(`${markPrefix(mark)}\n${markPrefix(mark)}not json\n`);
+    });
+    assert.deepEqual(
+      lines.map((line) => (JSON.parse(line) as { message: string }).message),
+      ['', 'not json'],
+    );
+  });
+
   it('over-long, are split like any line, the first piece rid of the mark', async () => {
     const lines = await relayed('json', (stdout, mark) => {
       stdout.write(`${markPrefix(mark)}{"level":"info","message":"${'x'.repeat(70 * 1024)}"}\n`);
