@@ -10,7 +10,7 @@
 import type { CrewContext } from '../../app/types.js';
 import type { JobSettings } from '../../app/job-settings.js';
 import type { JobRun, RunJob } from '../../queue/types.js';
-import { createRunRecorder, type RunRecord } from './run-record.js';
+import type { RunRecord } from './run-record.js';
 
 export interface ActiveRun {
   run: JobRun;
@@ -27,7 +27,7 @@ export interface JobRunner {
   flush(): void;
 }
 
-export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: CrewContext, record: RunRecord = createRunRecorder(ctx.logger)): JobRunner {
+export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: CrewContext, record: RunRecord): JobRunner {
   const active = new Map<string, ActiveRun>();
 
   const run: RunJob = async (job) => {

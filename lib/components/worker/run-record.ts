@@ -6,10 +6,10 @@
 // the event loop that made them, but no sooner than FLUSH_GAP_MS after the previous write
 // (or at FLUSH_BYTES). An idle worker's record is written at once; a busy worker costs itself
 // and the primary's relay one pipe write per 20 ms or 32 KiB, not one per job or per turn
-// (each write also wakes the primary, on a machine whose cores the queue's Redis shares). The prices: a record can follow lines its handler, or a
-// later job's handler, logged in those milliseconds (its timestamp says when it happened); a
-// worker killed outright (SIGKILL) may lose its last batch; its jobs are not lost (see the
-// drivers).
+// (each write also wakes the primary, on cores the queue's Redis shares). The prices: a record
+// can follow lines its handler, or a later job's handler, logged in those milliseconds (its
+// timestamp says when it happened); a worker killed outright (SIGKILL) may lose its last
+// batch; its jobs are not lost (see the drivers).
 import type { Logger } from 'winston';
 import { markPrefix } from '../../log/own-record-mark.js';
 
@@ -26,12 +26,12 @@ const FLUSH_GAP_MS = 20;
 export function createRunRecorder(logger: Pick<Logger, 'level' | 'levels'>, out: NodeJS.WritableStream = process.stdout, recordMark?: string): RunRecord {
   const lineStart = `${recordMark === undefined ? '' : markPrefix(recordMark)}{"level":"`;
   let pending = '';
-  let scheduled: NodeJS.Immediate | NodeJS.Timeout | undefined;
+  /** Cancels the flush that is scheduled, when one is. */
+  let cancel: (() => void) | undefined;
   let lastWrite = 0;
   const flush = () => {
-    clearTimeout(scheduled as NodeJS.Timeout);
-    clearImmediate(scheduled as NodeJS.Immediate);
-    scheduled = undefined;
+    cancel?.();
+    cancel = undefined;
     if (pending === '') return;
     const text = pending;
     pending = '';
@@ -40,7 +40,13 @@ export function createRunRecorder(logger: Pick<Logger, 'level' | 'levels'>, out:
   };
   const schedule = () => {
     const wait = lastWrite + FLUSH_GAP_MS - performance.now();
-    scheduled = wait > 0 ? setTimeout(flush, wait) : setImmediate(flush);
+    if (wait > 0) {
+      const timer = setTimeout(flush, wait);
+      cancel = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(flush);
+      cancel = () => clearImmediate(immediate);
+    }
   };
   const record = (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => {
     // The logger's own threshold, read each time so a change of level is followed.
@@ -57,7 +63,7 @@ export function createRunRecorder(logger: Pick<Logger, 'level' | 'levels'>, out:
     }
     pending += `${line},"timestamp":"${isoNow()}"}\n`;
     if (pending.length >= FLUSH_BYTES) flush();
-    else if (!scheduled) schedule();
+    else if (!cancel) schedule();
   };
   return Object.assign(record, { flush });
 }
