@@ -6,11 +6,13 @@
 //   instead of waiting in the client's offline queue, and `/_health` can say 503;
 // - loading bee-queue's Lua scripts again after every reconnection (a restarted Redis has
 //   forgotten them, and every job save and stalled-job check runs one);
+// - sending the commands of one turn of the event loop in one write (./coalesce-writes.ts);
 // - one record when the connection is lost and one when it is back, not one per attempt;
 // - never showing the password: the URL is always printed redacted.
 import { redactText, redactUrl } from '../../config/redact.js';
 import { RECONNECT_MAX_DELAY_MS } from '../defaults.js';
 import { beeScripts, redisV3, type RedisV3Client } from './bee.js';
+import { coalesceWrites } from './coalesce-writes.js';
 
 export interface QueueLog {
   info(message: string, fields?: Record<string, unknown>): unknown;
@@ -51,24 +53,26 @@ export function connectRedis(url: string, log: QueueLog): RedisConnection {
   const waiters = new Set<() => void>();
   const reconnectListeners: Array<() => void> = [];
 
-  const client = redisV3.createClient({
-    url,
-    // Returning a number means "retry": with it, connection errors are not emitted as
-    // 'error' events either, so nothing crashes while Redis is away.
-    retry_strategy: function (this: unknown, { attempt, error }) {
-      const delay = Math.min(100 * Math.max(1, attempt), RECONNECT_MAX_DELAY_MS);
-      // bee-queue's duplicates of this client share the strategy; only this client reports.
-      if (this !== client.options) return delay;
-      if (error) lastError = redactText(error.message);
-      if (!reported && !closed) {
-        reported = true;
-        if (everUsable) log.warn(`lost Redis at ${shown} (${lastError || 'connection closed'}): reconnecting; enqueue fails and /_health reports 503 until it is back`, { redis: shown });
-        else log.warn(`cannot reach Redis at ${shown} yet (${lastError || 'no answer'}): retrying`, { redis: shown });
-      }
-      return delay;
-    },
-    connect_timeout: NEVER_GIVE_UP_MS,
-  });
+  const client = coalesceWrites(
+    redisV3.createClient({
+      url,
+      // Returning a number means "retry": with it, connection errors are not emitted as
+      // 'error' events either, so nothing crashes while Redis is away.
+      retry_strategy: function (this: unknown, { attempt, error }) {
+        const delay = Math.min(100 * Math.max(1, attempt), RECONNECT_MAX_DELAY_MS);
+        // bee-queue's duplicates of this client share the strategy; only this client reports.
+        if (this !== client.options) return delay;
+        if (error) lastError = redactText(error.message);
+        if (!reported && !closed) {
+          reported = true;
+          if (everUsable) log.warn(`lost Redis at ${shown} (${lastError || 'connection closed'}): reconnecting; enqueue fails and /_health reports 503 until it is back`, { redis: shown });
+          else log.warn(`cannot reach Redis at ${shown} yet (${lastError || 'no answer'}): retrying`, { redis: shown });
+        }
+        return delay;
+      },
+      connect_timeout: NEVER_GIVE_UP_MS,
+    }),
+  );
   // Every bee-queue Queue of the process adds its own 'error' listener to this client.
   client.setMaxListeners(0);
 
