@@ -1,7 +1,9 @@
 // Throughput of the redis driver: trivial jobs/s through one crew worker (`crew start --worker`,
 // each run a record in the log stream, relayed by the primary to a discarded stdout) against a bare bee-queue worker
 // script with the same bee-queue settings, on the same Redis, at the same concurrency, in the
-// same run, alternating the two. Each round fills the queue with N jobs first, then starts the
+// same run, alternating them. A second baseline, the bare worker with crew's write coalescing
+// (lib/queue/redis/coalesce-writes.ts), leaves only the cost of crew's own work per job: the
+// record, the timeout bookkeeping, the relay. Each round fills the queue with N jobs first, then starts the
 // consumer and polls Redis until the queue is empty; the rate counts from the first job taken
 // to the last job done, so neither side's start-up is in it.
 //
@@ -68,9 +70,9 @@ async function drain(client: RedisV3Client, prefix: string): Promise<number> {
   }
 }
 
-async function bare(url: string, client: RedisV3Client, prefix: string): Promise<number> {
+async function bare(url: string, client: RedisV3Client, prefix: string, variant: 'plain' | 'coalesced'): Promise<number> {
   await fill(client, prefix);
-  const worker = spawnGroup(process.execPath, [benchApp('bare-bee-worker'), url, String(CONCURRENCY), prefix], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const worker = spawnGroup(process.execPath, [benchApp('bare-bee-worker'), url, String(CONCURRENCY), prefix, variant], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     return await drain(client, prefix);
   } finally {
@@ -109,18 +111,23 @@ async function main(): Promise<boolean> {
     await beeScripts.buildCache(client);
     console.log(`redis throughput: ${int(JOBS)} trivial jobs per round, concurrency ${CONCURRENCY}, ${ROUNDS} rounds each, ${machine(os.availableParallelism())}`);
     const bareRates: number[] = [];
+    const coalescedRates: number[] = [];
     const crewRates: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const a = await bare(url, client, `bare${round}`);
+      const a = await bare(url, client, `bare${round}`, 'plain');
       bareRates.push(a);
+      const c = await bare(url, client, `coalesced${round}`, 'coalesced');
+      coalescedRates.push(c);
       const b = await crew(url, client, `crew${round}`);
       crewRates.push(b);
-      console.log(`  bare bee-queue ${int(a).padStart(7)} jobs/s   crew worker ${int(b).padStart(7)} jobs/s   ${ratio(b / a)}`);
+      console.log(`  bare bee-queue ${int(a).padStart(7)}   bare, coalesced writes ${int(c).padStart(7)}   crew worker ${int(b).padStart(7)} jobs/s   ${ratio(b / a)} bare, ${ratio(b / c)} coalesced`);
     }
     const bareMedian = median(bareRates);
+    const coalescedMedian = median(coalescedRates);
     const crewMedian = median(crewRates);
     const pass = crewMedian / bareMedian >= TARGET;
     console.log(`medians: crew ${int(crewMedian)} jobs/s, bare bee-queue ${int(bareMedian)} jobs/s: ${ratio(crewMedian / bareMedian)} (target ≥ ${TARGET}×: ${verdict(pass)})`);
+    console.log(`         bare bee-queue with coalesced writes ${int(coalescedMedian)} jobs/s: crew is ${ratio(crewMedian / coalescedMedian)} of it`);
     return pass;
   } finally {
     client.end(true);
