@@ -3,6 +3,7 @@
 import { pathToFileURL } from 'node:url';
 import type { AppDefinition, JobDefinition } from './types.js';
 import { resolveJob } from './job-settings.js';
+import { syntaxErrorLocation } from './syntax-error-location.js';
 
 export class AppError extends Error {
   override name = 'AppError';
@@ -37,7 +38,9 @@ export async function loadApp(absolutePath: string, shownPath = absolutePath): P
     if (err.code === 'ERR_MODULE_NOT_FOUND' && err.message.includes(absolutePath)) {
       throw new AppError(`app module ${shownPath} does not exist: pass --app PATH or set \`app:\` in config${absolutePath.includes('/dist/') ? ' (run `npm run build` first?)' : ''}`);
     }
-    throw new AppError(`app module ${shownPath} failed to load: ${err.stack ?? err.message}`);
+    const where = syntaxErrorLocation(error, absolutePath);
+    if (where) throw new AppError(`app module ${shownPath} failed to load: ${err.name}: ${err.message} at ${where}`, { cause: error });
+    throw new AppError(`app module ${shownPath} failed to load: ${err.stack ?? err.message}`, { cause: error });
   }
   const app = (module.default ?? module) as unknown;
   return checkApp(app, shownPath);

@@ -5,7 +5,7 @@
 import { receiveChildSpec } from '../protocol/child-spec.js';
 import { message, parsePrimaryMessage, type PrimaryMessage } from '../protocol/messages.js';
 import { createChildLogger } from '../log/child-logger.js';
-import { loadApp } from '../app/load-app.js';
+import { AppError, loadApp } from '../app/load-app.js';
 import { runnerFor } from '../components/registry.js';
 import { FatalStartError, type RunningComponent } from '../components/component.js';
 import { createContext } from './context.js';
@@ -72,6 +72,10 @@ try {
     // Exit only once the message has left: the primary must not mistake this for a crash.
     if (process.connected) process.send?.(message('fatal', { message: error.message }), () => process.exit(1));
     else process.exit(1);
+  } else if (error instanceof AppError) {
+    // The app did not load (a syntax error, say: the primary loaded it, but --watch or a deploy
+    // may have changed it since). The message says where; a stack of crew's own would not help.
+    process.stderr.write(`crew: ${error.message}\n`, () => process.exit(1));
   } else {
     throw error;
   }

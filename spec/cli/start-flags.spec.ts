@@ -62,13 +62,25 @@ test('a missing app module exits 2 and says how to point at one', async (t) => {
   assert.match(result.stderr, /nowhere\/app\.js does not exist/);
 });
 
+test('a syntax error in a module the app imports exits 2 naming the file, the line and the spot', async (t) => {
+  const dir = tempDir(t, {
+    'package.json': '{ "type": "module" }',
+    'app.js': "import { greeting } from './lib/greeting.js';\nexport default { server(app) { app.use((ctx) => { ctx.body = greeting; }); } };\n",
+    'lib/greeting.js': "export const greeting = 'hi';\nexport const broken = ;\n",
+  });
+  const result = await runCrewToEnd(['start', '--server', '--app', 'app.js', '--config', tempConfig(t, '')], { cwd: dir });
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /app module app\.js failed to load: SyntaxError: Unexpected token ';' at lib\/greeting\.js:2\n {2}export const broken = ;\n {2} +\^/);
+  assert.doesNotMatch(result.stderr, /node:internal/);
+});
+
 test('crew --help and crew start --help show examples', async () => {
   const top = await runCrewToEnd(['--help']);
   assert.equal(top.code, 0);
   assert.match(top.stdout, /crew start --all/);
   const start = await runCrewToEnd(['start', '--help']);
   assert.equal(start.code, 0);
-  for (const flag of ['--server', '--worker', '--scheduler', '--component', '--all', '--queues', '--port', '--host', '--log-format', '--log-level', '--grace', '--env', '--config', '--app']) {
+  for (const flag of ['--server', '--worker', '--scheduler', '--component', '--all', '--queues', '--port', '--host', '--log-format', '--log-level', '--grace', '--watch', '--env', '--config', '--app']) {
     assert.ok(start.stdout.includes(flag), `help lists ${flag}`);
   }
   assert.match(start.stdout, /Examples:/);
