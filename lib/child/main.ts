@@ -2,6 +2,7 @@
 // component, reports ready, and stops it by the deadline the primary sends. Shutdown is the
 // primary's decision: a terminal's Ctrl-C reaches the whole process group, so SIGINT is
 // ignored here; a SIGTERM sent to this child alone stops it gracefully.
+import path from 'node:path';
 import { receiveChildSpec } from '../protocol/child-spec.js';
 import { message, parsePrimaryMessage, type PrimaryMessage } from '../protocol/messages.js';
 import { createChildLogger } from '../log/child-logger.js';
@@ -42,6 +43,7 @@ process.on('message', (raw) => {
   const msg = parsePrimaryMessage(raw);
   if (msg) (handlers[msg.act] as (m: PrimaryMessage) => void)(msg);
 });
+send(message('listening', {}));
 
 async function stop(deadline: number): Promise<void> {
   stopDeadline ??= deadline;
@@ -60,7 +62,7 @@ async function stop(deadline: number): Promise<void> {
 }
 
 try {
-  const app = await loadApp(spec.appPath);
+  const app = await loadApp(spec.appPath, path.relative(process.cwd(), spec.appPath) || spec.appPath);
   const jobs = await queue.attach(app, logger);
   const ctx = createContext(spec, logger, queue.enqueue);
   const runner = await runnerFor(spec.component);

@@ -64,6 +64,9 @@ export class ChildSlot {
   cpu: number | undefined;
 
   private worker: Worker | undefined;
+  /** The child said `listening`; until then messages for it wait in `unsent`. */
+  private listening = false;
+  private unsent: unknown[] = [];
   private requested = false;
   private killedAtGrace = false;
   private fatal: string | undefined;
@@ -93,6 +96,8 @@ export class ChildSlot {
     clearTimeout(this.backoffTimer);
     const { owner, policy, log, output, formatter } = this.deps;
     this.requested = false;
+    this.listening = false;
+    this.unsent = [];
     this.killedAtGrace = false;
     this.fatal = undefined;
     this.killReason = undefined;
@@ -139,6 +144,10 @@ export class ChildSlot {
 
   private readonly handlers: { [A in ChildMessage['act']]: (msg: Extract<ChildMessage, { act: A }>) => void } = {
     waiting: () => undefined, // fork-child's business
+    listening: () => {
+      this.listening = true;
+      for (const msg of this.unsent.splice(0)) this.send(msg);
+    },
     ready: () => {
       if (this.state !== 'starting') return;
       clearTimeout(this.readyTimer);
@@ -193,7 +202,9 @@ export class ChildSlot {
   }
 
   send(msg: unknown): void {
-    if (this.worker?.isConnected()) this.worker.send(msg as never);
+    if (!this.worker?.isConnected()) return;
+    if (this.listening) this.worker.send(msg as never);
+    else this.unsent.push(msg);
   }
 
   /** Waits `delay` ms in state `backoff`, then starts. */
@@ -214,7 +225,7 @@ export class ChildSlot {
     this.requested = true;
     this.state = 'stopping';
     const worker = this.worker;
-    if (worker.isConnected()) worker.send(message('stop', { deadline }));
+    if (worker.isConnected()) this.send(message('stop', { deadline }));
     else worker.process.kill('SIGTERM');
     this.killTimer = setTimeout(() => {
       this.killedAtGrace = true;

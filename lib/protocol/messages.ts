@@ -9,6 +9,11 @@ export const NAMESPACE = 'crew';
 export type ChildMessage =
   /** A child forked ahead listens now: its spec (and a `prepare`) may be sent. */
   | { ns: 'crew'; act: 'waiting' }
+  /**
+   * The child's runtime listens now. A message sent before is lost, so the primary holds `stop`
+   * and queue messages back until this one.
+   */
+  | { ns: 'crew'; act: 'listening' }
   | { ns: 'crew'; act: 'ready' }
   | { ns: 'crew'; act: 'heartbeat' }
   /** A failure that a restart cannot mend (a port in use): the primary does not retry. */
@@ -29,7 +34,7 @@ export type QueueBody = { op: string; [key: string]: unknown };
 
 export type Message = ChildMessage | PrimaryMessage;
 
-const CHILD_ACTS = new Set(['waiting', 'ready', 'heartbeat', 'fatal', 'queue']);
+const CHILD_ACTS = new Set(['waiting', 'listening', 'ready', 'heartbeat', 'fatal', 'queue']);
 const PRIMARY_ACTS = new Set(['spec', 'prepare', 'stop', 'queue']);
 
 function isOurs(value: unknown): value is { ns: string; act: unknown; [key: string]: unknown } {

@@ -43,6 +43,18 @@ test('a child that ignores SIGTERM and never stops is killed at the grace; crew 
   assert.equal(steadyExit.code, 0);
 });
 
+test('SIGTERM while a child is still starting stops it too, without waiting out the grace', async (t) => {
+  const port = await freePort();
+  // server.2 is forked when the plan starts (server.1 is the child forked ahead): the stop
+  // reaches it before its runtime listens, and must wait for it rather than be lost.
+  const crew = runCrew(t, ['start', '--server', '2', '--app', fixtureApp('web'), '--port', String(port), '--config', tempConfig(t, ''), '--grace', '20s']);
+  await crew.waitFor((r) => /^server\.2 started/.test(r.message), 'server.2 forked');
+  crew.signal('SIGTERM');
+  const exit = await crew.exited;
+  assert.equal(exit.code, 0);
+  assert.ok(!crew.records.some((r) => /still running at the end of the grace/.test(r.message)), 'no child waited out the grace');
+});
+
 test('a second SIGTERM kills at once', async (t) => {
   const crew = runCrew(t, ['start', '--component', 'stubborn', '--app', fixtureApp('components'), '--config', tempConfig(t, ''), '--grace', '30s']);
   await crew.waitFor((r) => /stubborn\.1 ready/.test(r.message), 'ready');
