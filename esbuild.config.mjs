@@ -5,7 +5,8 @@
 // (`import()`) stays a separate file, so the lazy loading of lib/ holds.
 //
 // Left outside: the Redis clients and cron, loaded only by the processes that use them and
-// resolved at run time through createRequire; pidusage; tsx, a development tool.
+// resolved at run time through createRequire; pidusage; tsx and chokidar (`--watch`), for
+// development.
 //
 // node esbuild.config.mjs   (part of `npm run build`, after tsc)
 import { build } from 'esbuild';
@@ -53,7 +54,7 @@ await build({
   // Nothing is lowered: every file runs on Node 20.19 as it is. (Lowering would, for one, turn
   // string-width's /…/v patterns into `new RegExp` calls compiled at load instead of at first use.)
   target: 'esnext',
-  external: ['bee-queue', 'redis', 'cron', 'pidusage', 'tsx', 'tsx/*'],
+  external: ['bee-queue', 'redis', 'cron', 'pidusage', 'tsx', 'tsx/*', 'chokidar'],
   // Bundled CommonJS packages call require() for Node's built-ins.
   banner: { js: "import { createRequire as __crewRequire } from 'node:module'; const require = __crewRequire(import.meta.url);" },
   // Maps are written but not linked: with --enable-source-maps a child would parse them at start.

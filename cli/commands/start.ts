@@ -23,13 +23,15 @@ export function builder(yargs: Argv) {
     .option('env', { type: 'string', describe: 'Environment name (else CREW_ENV, NODE_ENV, development)' })
     .option('config', { type: 'string', describe: 'Config directory (default ./config)' })
     .option('app', { type: 'string', describe: 'App module (else config `app`)' })
+    .option('watch', { type: 'boolean', describe: 'Reload the children when the sources change (development)' })
     .example('crew start', 'run what config start.components lists (default: the server)')
     .example('crew start --all', 'server, worker, scheduler and every app component')
     .example('crew start --server 2 --worker 3', 'two server instances on one port, three workers')
     .example('crew start --server max --port 8080', 'one server per CPU on port 8080')
     .example('crew start --worker --queues email,report', 'one worker running only two jobs')
     .example('crew start --component mailer=2 --log-level worker=debug', 'an app component, debug logs from workers')
-    .example('crew start --all --log-format json --grace 20s', 'JSON logs, a 20-second shutdown grace');
+    .example('crew start --all --log-format json --grace 20s', 'JSON logs, a 20-second shutdown grace')
+    .example('crew start --all --watch', 'development: reload every child when a source file changes');
 }
 
 type StartArgs = ArgumentsCamelCase<{
@@ -48,6 +50,7 @@ type StartArgs = ArgumentsCamelCase<{
   env?: string;
   config?: string;
   app?: string;
+  watch?: boolean;
 }>;
 
 export async function handler(argv: StartArgs): Promise<void> {
@@ -81,6 +84,7 @@ export async function handler(argv: StartArgs): Promise<void> {
     ...(argv.logFormat !== undefined ? { logFormat: argv.logFormat } : {}),
     ...(argv.logLevel?.level !== undefined ? { logLevel: argv.logLevel.level } : {}),
     logLevels: argv.logLevel?.levels ?? {},
+    ...(argv.watch ? { watch: true } : {}),
     cwd: process.cwd(),
     environ: process.env,
   });

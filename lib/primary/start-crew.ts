@@ -2,6 +2,7 @@
 // check the schedules, plan the components (every mistake so far is a ConfigError, AppError or
 // UsageError: exit 2, nothing forked), then set up the log stream and run the supervisor until
 // it is done.
+import path from 'node:path';
 import { resolveEnvName } from '../config/index.js';
 import type { CrewConfig, Level } from '../config/types.js';
 import { createCrewLogger, createFormatter, Output } from '../log/index.js';
@@ -11,6 +12,7 @@ import { loadProject } from './load-project.js';
 import { resolveSchedules } from '../schedule/validate.js';
 import { Supervisor, cpuCount } from './supervisor.js';
 import { handleSignals } from './signals.js';
+import { watchSources } from './watch-sources.js';
 import { createPrimaryQueue } from './embedded-queue.js';
 import { resolveDriver } from '../queue/resolve-driver.js';
 import { startControlServer } from '../control/server.js';
@@ -31,6 +33,8 @@ export interface StartOptions {
   /** `--log-level LEVEL` and `--log-level COMPONENT=LEVEL`. */
   logLevel?: Level;
   logLevels: Record<string, Level>;
+  /** `--watch`: replace the children when the sources change (development). */
+  watch?: boolean;
   cwd: string;
   environ: NodeJS.ProcessEnv;
 }
@@ -91,7 +95,8 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
       for (const { component, why } of plan.skipped) logger.info(`--all: not starting ${component}: ${why}`);
 
       const queue = createPrimaryQueue(config, app, plan.components, logger);
-      const supervisor = new Supervisor({ config, env, appPath, plan: plan.components, log: logger, output, formatter, ...(queue.hooks ? { hooks: queue.hooks } : {}) });
+      if (options.watch && env === 'production') logger.warn('--watch is meant for development: in production, deploy a new release instead');
+      const supervisor = new Supervisor({ config, env, appPath, plan: plan.components, log: logger, output, formatter, watching: options.watch === true, ...(queue.hooks ? { hooks: queue.hooks } : {}) });
       const control = await startControlServer({
         path: controlSocketPath(options.cwd, options.environ),
         privateDir: !options.environ[CONTROL_VARIABLE],
@@ -100,7 +105,18 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
       });
       const unhandle = handleSignals(supervisor);
       supervisor.start();
+      const watch = options.watch
+        ? await watchSources({
+            cwd: options.cwd,
+            appPath,
+            configDir: path.resolve(options.cwd, options.configDir ?? 'config'),
+            written: config.log.transports.map((transport) => transport.filename),
+            log: logger,
+            reload: (reason) => supervisor.reloadForChange(reason),
+          })
+        : undefined;
       const code = await supervisor.done;
+      await watch?.close();
       await control?.close();
       unhandle();
       await output.flush();

@@ -28,6 +28,11 @@ export interface SupervisorOptions {
   formatter: Formatter;
   /** Primary-side services that follow the children (the embedded queue's broker, say). */
   hooks?: SupervisorHooks;
+  /**
+   * `--watch`: a component that fails is never a reason to exit (giveUp acts as `stay`): it waits
+   * for the next change to the sources, which reloadForChange answers.
+   */
+  watching?: boolean;
 }
 
 export interface SupervisorHooks {
@@ -62,6 +67,10 @@ export class Supervisor implements SlotOwner {
   readonly done: Promise<number>;
   private finish!: (code: number) => void;
   private exitCode = 0;
+  /** Components given up and not started again since: each makes the exit code 1. */
+  private readonly givenUp = new Set<string>();
+  /** Replacements a reload is trying out: their failure is the reload's to handle, not a crash. */
+  private readonly candidates = new Set<ChildSlot>();
   private stopping: Promise<void> | undefined;
   private readonly monitor: ResourceMonitor;
 
@@ -119,7 +128,7 @@ export class Supervisor implements SlotOwner {
   onExit(slot: ChildSlot, info: ExitInfo): void {
     this.options.hooks?.onChildExit?.(slot, info);
     if (info.killedAtGrace) this.exitCode = 1;
-    if (info.requested || this.stopping) return;
+    if (info.requested || this.stopping || this.candidates.has(slot)) return;
     const group = this.groupOf(slot);
     if (group.failed) {
       slot.markFailed();
@@ -145,15 +154,16 @@ export class Supervisor implements SlotOwner {
 
   private giveUp(group: Group, reason: string): void {
     group.failed = true;
-    this.exitCode = 1;
-    const giveUp = group.policy.restart.giveUp;
-    const then = giveUp === 'exit' ? 'stopping crew (giveUp: exit)' : 'the rest keeps running (giveUp: stay)';
+    this.givenUp.add(group.component);
+    const watching = this.options.watching === true;
+    const giveUp = watching ? 'stay' : group.policy.restart.giveUp;
+    const then = watching ? 'waiting for a change to the sources (--watch)' : giveUp === 'exit' ? 'stopping crew (giveUp: exit)' : 'the rest keeps running (giveUp: stay)';
     this.options.log.error(`${group.component} given up: ${reason}; ${then}`, { component_failed: group.component, reason, giveUp });
     for (const slot of group.slots) {
       slot.markFailed();
       if (slot.running) void slot.stop(Date.now() + group.policy.grace).then(() => slot.markFailed());
     }
-    if (giveUp === 'exit' || this.groups.every((g) => g.failed)) void this.stop('a component was given up');
+    if (!watching && (giveUp === 'exit' || this.groups.every((g) => g.failed))) void this.stop('a component was given up');
   }
 
   /** Gracefully replaces one child (memory limit, reload). */
@@ -181,6 +191,27 @@ export class Supervisor implements SlotOwner {
   }
 
   /**
+   * `--watch`: the sources changed. Every running child is replaced (the rolling reload), and a
+   * child waiting out a backoff or given up starts again now with a clean restart history: the
+   * change may be its fix.
+   */
+  async reloadForChange(reason: string): Promise<void> {
+    if (this.stopping) return;
+    const running: ChildSlot[] = [];
+    this.givenUp.clear();
+    for (const group of this.groups) {
+      group.failed = false;
+      group.restarts = [];
+      for (const slot of group.slots) {
+        slot.attempt = 0;
+        if (slot.running) running.push(slot);
+        else slot.start();
+      }
+    }
+    if (running.length > 0) await this.reload(reason, running);
+  }
+
+  /**
    * Replaces a server child without a gap: the new child starts (sharing the port) and must be
    * ready before the old one is stopped. When it does not become ready, the old child stays.
    */
@@ -193,8 +224,10 @@ export class Supervisor implements SlotOwner {
     group.slots[index] = fresh;
     group.outgoing.add(slot);
     this.options.log.info(`${slot.tag} replacing (${reason}): the new child starts before the old one stops`, { child: slot.tag });
+    this.candidates.add(fresh);
     fresh.start();
     await fresh.settled();
+    this.candidates.delete(fresh);
     if (fresh.state === 'ready') {
       await slot.stop(Date.now() + group.policy.grace);
     } else {
@@ -234,7 +267,7 @@ export class Supervisor implements SlotOwner {
     await stopGroups(this.groups.filter((g) => SOURCES_OF_WORK.has(g.component)));
     await stopGroups(this.groups.filter((g) => !SOURCES_OF_WORK.has(g.component)));
     await this.options.hooks?.stop?.();
-    const code = this.exitCode;
+    const code = this.givenUp.size > 0 ? 1 : this.exitCode;
     this.options.log.info(`stopped in ${Date.now() - begun} ms (exit code ${code})`, { exitCode: code });
     this.finish(code);
   }
