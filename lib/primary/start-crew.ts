@@ -113,6 +113,10 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
             written: config.log.transports.map((transport) => transport.filename),
             log: logger,
             reload: (reason) => supervisor.reloadForChange(reason),
+          }).catch((error: Error) => {
+            // The children are running already: without the watch they still serve.
+            logger.warn(`--watch could not start (${error.message}): running without it`);
+            return undefined;
           })
         : undefined;
       const code = await supervisor.done;
