@@ -36,6 +36,8 @@ async function watchedProject(t: TestContext, config = ''): Promise<{ dir: strin
 const served = async (port: number) => (await get(`http://127.0.0.1:${port}/`)).json() as { version: number; pid: number };
 const reloads = (r: LogRecord) => / changed: reloading \(--watch\)$/.test(r.message);
 const readies = (tag: string) => (r: LogRecord) => r.component === 'crew' && r.message.startsWith(`${tag} ready`);
+// The old server stops once its replacement is ready; until then either may answer.
+const exitOf = (pid: number) => (r: LogRecord) => r.component === 'crew' && r.childPid === pid && / exited /.test(r.message);
 
 test('--watch: a changed source reloads every child once; files that are not sources do not', async (t) => {
   const { port, crew, write } = await watchedProject(t);
@@ -51,6 +53,7 @@ test('--watch: a changed source reloads every child once; files that are not sou
   assert.deepEqual(reload!.changed, ['lib/version.js']);
   await crew.waitForCount(readies('server.1'), 2, 'the new server ready');
   await crew.waitForCount(readies('worker.1'), 2, 'the new worker ready');
+  await crew.waitFor(exitOf(before.pid), 'the old server gone');
   const after = await served(port);
   assert.equal(after.version, 2);
   assert.notEqual(after.pid, before.pid);
@@ -63,17 +66,19 @@ test('--watch: a changed source reloads every child once; files that are not sou
 test('--watch: broken code keeps the running server and parks the worker until the next change fixes it', async (t) => {
   // Given up at its first crash: without --watch that would stop crew.
   const { port, crew, write } = await watchedProject(t, 'supervisor:\n  restart:\n    intensity: { max: 0 }\n');
+  const first = await served(port);
   write('lib/version.js', version(''));
   await crew.waitFor((r) => r.message === 'server.1: the replacement did not become ready; keeping the running child', 'the server kept');
   const failure = await crew.waitFor((r) => r.component === 'worker' && r.message.startsWith('crew: app module app.js failed to load'), "the worker's report");
   assert.match(failure.message, /SyntaxError: Unexpected token ';' at lib\/version\.js:1\n {2}export const version = ;/);
   await crew.waitFor((r) => /^worker given up: .*; waiting for a change to the sources \(--watch\)$/.test(r.message), 'the worker parked');
-  assert.equal((await served(port)).version, 1);
+  assert.deepEqual(await served(port), first);
 
   write('lib/version.js', version(3));
   await crew.waitForCount(reloads, 2, 'the second reload');
   await crew.waitForCount(readies('worker.1'), 2, 'the worker started again');
   await crew.waitForCount(readies('server.1'), 2, 'the new server ready');
+  await crew.waitFor(exitOf(first.pid), 'the old server gone');
   assert.equal((await served(port)).version, 3);
 
   crew.signal('SIGTERM');
