@@ -166,10 +166,10 @@ export class Supervisor implements SlotOwner {
     if (!watching && (giveUp === 'exit' || this.groups.every((g) => g.failed))) void this.stop('a component was given up');
   }
 
-  /** Gracefully replaces one child (memory limit, reload). */
-  async restartSlot(slot: ChildSlot, reason: string): Promise<void> {
+  /** Gracefully replaces one child: at warn for a child in trouble (memory limit), at info for a reload. */
+  async restartSlot(slot: ChildSlot, reason: string, level: 'warn' | 'info' = 'warn'): Promise<void> {
     if (this.stopping || !slot.running) return;
-    this.options.log.warn(`${slot.tag} restarting: ${reason}`, { child: slot.tag, reason });
+    this.options.log[level](`${slot.tag} restarting: ${reason}`, { child: slot.tag, reason });
     await slot.stop(Date.now() + this.groupOf(slot).policy.grace);
     if (!this.stopping && !this.groupOf(slot).failed) slot.start();
   }
@@ -184,7 +184,7 @@ export class Supervisor implements SlotOwner {
       if (START_FIRST.has(slot.component)) {
         await this.replaceStartingFirst(slot, reason);
       } else {
-        await this.restartSlot(slot, reason);
+        await this.restartSlot(slot, reason, 'info');
         await slot.settled();
       }
     }
