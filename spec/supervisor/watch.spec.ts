@@ -99,3 +99,14 @@ test('--watch: a changed config file is reported with what to do, and reloads no
   assert.equal((await crew.exited).code, 0);
   assert.equal(crew.records.filter(reloads).length, 1);
 });
+
+test('--watch in production works, and warns that it is meant for development', async (t) => {
+  const dir = tempDir(t, { 'package.json': '{ "type": "module" }', 'app.js': APP, 'lib/version.js': version(1), 'config/default.yaml': '' });
+  const port = await freePort();
+  const crew = runCrew(t, ['start', '--server', '--app', 'app.js', '--port', String(port), '--watch'], { cwd: dir, env: { NODE_ENV: 'production' } });
+  const warning = await crew.waitFor((r) => r.message.startsWith('--watch is meant for development'), 'the warning');
+  assert.equal(warning.level, 'warn');
+  await crew.waitFor((r) => /for changes to sources \(--watch\)$/.test(r.message), 'the watch to begin');
+  crew.signal('SIGTERM');
+  assert.equal((await crew.exited).code, 0);
+});
