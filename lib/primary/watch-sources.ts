@@ -7,6 +7,7 @@
 //   until DEBOUNCE_MS pass without one, and a burst arriving during a reload runs once after it;
 // - config files: read once at start (flags and the environment were merged into them), so a
 //   change is reported with what to do, not half-applied to new children.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { CrewLogger } from '../log/index.js';
 
@@ -34,7 +35,8 @@ export async function watchSources(options: WatchSourcesOptions): Promise<Source
   const { cwd, configDir, log } = options;
   // Loaded only for --watch, like every part a plain start does not use.
   const { watch } = await import('chokidar');
-  const candidates = [...new Set([cwd, path.dirname(options.appPath), configDir])];
+  // A config folder is optional: one that does not exist is not watched.
+  const candidates = [...new Set([cwd, path.dirname(options.appPath), configDir])].filter((dir) => fs.existsSync(dir));
   const roots = candidates.filter((dir) => !candidates.some((other) => other !== dir && inside(dir, other)));
   const written = new Set(options.written.map((file) => path.resolve(cwd, file)));
   const kindOf = (file: string): 'source' | 'config' | undefined => {
