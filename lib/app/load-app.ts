@@ -38,7 +38,7 @@ export async function loadApp(absolutePath: string, shownPath = absolutePath): P
     if (err.code === 'ERR_MODULE_NOT_FOUND' && err.message.includes(absolutePath)) {
       throw new AppError(`app module ${shownPath} does not exist: pass --app PATH or set \`app:\` in config${absolutePath.includes('/dist/') ? ' (run `npm run build` first?)' : ''}`);
     }
-    const where = syntaxErrorLocation(error, absolutePath);
+    const where = await syntaxErrorLocation(error, absolutePath);
     if (where) throw new AppError(`app module ${shownPath} failed to load: ${err.name}: ${err.message} at ${where}`, { cause: error });
     throw new AppError(`app module ${shownPath} failed to load: ${err.stack ?? err.message}`, { cause: error });
   }

@@ -4,15 +4,16 @@
 // on such an error, a node process imports the app once more and lets the error go uncaught,
 // and its report is read. ES modules are parsed, the whole static graph, before any of them
 // runs, so that import stops at the same error without running the app's code.
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const PROBE_TIMEOUT_MS = 10_000;
 
 /** `file:line` and the caret under the code, for a SyntaxError that does not say where; else undefined. */
-export function syntaxErrorLocation(error: unknown, appPath: string, cwd = process.cwd()): string | undefined {
+export async function syntaxErrorLocation(error: unknown, appPath: string, cwd = process.cwd()): Promise<string | undefined> {
   if (!(error instanceof SyntaxError) || saysWhere(error)) return undefined;
+  // Loaded on this error's path only: every process loads the app, and almost always it loads.
+  const { spawnSync } = await import('node:child_process');
   const probe = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(appPath).href)});`], {
     cwd,
     encoding: 'utf8',
