@@ -84,13 +84,16 @@ export async function watchSources(options: WatchSourcesOptions): Promise<Source
     sources.clear();
     const reason = `${files[0]}${files.length > 1 ? ` and ${files.length - 1} more` : ''} changed`;
     log.info(`${reason}: reloading (--watch)`, { changed: files });
-    reloading = options.reload(reason).finally(() => {
-      reloading = undefined;
-      if (again && !closed) {
-        again = false;
-        flush();
-      }
-    });
+    reloading = options
+      .reload(reason)
+      .catch((error: Error) => log.warn(`--watch: the reload after ${reason} failed: ${error.message}`))
+      .finally(() => {
+        reloading = undefined;
+        if (again && !closed) {
+          again = false;
+          flush();
+        }
+      });
   };
 
   watcher.on('all', (event, file) => {
