@@ -1,7 +1,7 @@
 // The checks behind `crew doctor`, in the order `crew start` meets them. A check that cannot
 // run because an earlier one failed is left out rather than failed twice.
 import net from 'node:net';
-import { loadProject, type Project } from '../lib/primary/load-project.js';
+import { loadProject, type Project } from '../lib/project/load-project.js';
 import { resolveSchedules } from '../lib/schedule/validate.js';
 import { resolveDriver } from '../lib/queue/resolve-driver.js';
 import { redactUrl } from '../lib/config/redact.js';

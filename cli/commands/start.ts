@@ -1,6 +1,7 @@
 // `crew start`: the flags of SPEC "crew start", parsed and checked, handed to prepareStart.
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { prepareAhead } from '../../lib/primary/fork-child.js';
+import { likelyFirstComponent, type Selection } from '../../lib/primary/plan.js';
 import { parseComponents, parseCount, parseGrace, parseLogLevels, parsePort, parseQueues } from '../options.js';
 
 export const command = 'start';
@@ -62,18 +63,19 @@ export async function handler(argv: StartArgs): Promise<void> {
     server ??= true;
     worker ??= true;
   }
-  const first = likelyFirst(server, worker, argv);
+  const selection: Selection = {
+    ...(server !== undefined ? { server } : {}),
+    ...(worker !== undefined ? { worker } : {}),
+    ...(argv.scheduler ? { scheduler: true } : {}),
+    ...(argv.component ? { components: argv.component } : {}),
+    ...(argv.all ? { all: true } : {}),
+    ...(argv.queues ? { queues: argv.queues } : {}),
+  };
+  const first = likelyFirstComponent(selection);
   if (first) prepareAhead(first);
   const { prepareStart } = await import('../../lib/primary/start-crew.js');
   const prepared = await prepareStart({
-    selection: {
-      ...(server !== undefined ? { server } : {}),
-      ...(worker !== undefined ? { worker } : {}),
-      ...(argv.scheduler ? { scheduler: true } : {}),
-      ...(argv.component ? { components: argv.component } : {}),
-      ...(argv.all ? { all: true } : {}),
-      ...(argv.queues ? { queues: argv.queues } : {}),
-    },
+    selection,
     deprecations,
     ...(argv.env !== undefined ? { env: argv.env } : {}),
     ...(argv.config !== undefined ? { configDir: argv.config } : {}),
@@ -89,16 +91,4 @@ export async function handler(argv: StartArgs): Promise<void> {
     environ: process.env,
   });
   process.exitCode = await prepared.run();
-}
-
-/**
- * The built-in component the first child will most likely run, told to the child forked ahead
- * before the config is read: the plan puts the server first whenever it runs, and the config's
- * default `start.components` is the server. A wrong guess costs only memory.
- */
-function likelyFirst(server: StartArgs['server'], worker: StartArgs['worker'], argv: StartArgs): string | undefined {
-  const explicit = server !== undefined || worker !== undefined || argv.scheduler || (argv.component?.length ?? 0) > 0;
-  if (server !== undefined || argv.all || !explicit) return 'server';
-  if (worker !== undefined) return 'worker';
-  return argv.scheduler ? 'scheduler' : undefined;
 }

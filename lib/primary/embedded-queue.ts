@@ -5,7 +5,7 @@
 import { jobSettings } from '../app/job-settings.js';
 import type { AppDefinition } from '../app/types.js';
 import type { CrewConfig } from '../config/types.js';
-import { jobVerbs } from '../control/verbs/jobs.js';
+import { jobVerbs } from '../queue/embedded/verbs.js';
 import type { VerbTable } from '../control/verbs.js';
 import type { CrewLogger } from '../log/index.js';
 import { EmbeddedBroker } from '../queue/embedded/broker.js';

@@ -80,6 +80,20 @@ export function planComponents(selection: Selection, config: CrewConfig, app: Ap
   return { components: [...planned].map(([component, instances]) => ({ component, instances })), skipped };
 }
 
+/**
+ * The built-in component the plan will put first, guessed from the flags alone, before config
+ * and app are read: the child forked ahead (./fork-child.ts) loads it while the primary reads
+ * them. planComponents puts the server first whenever it runs, and the config's default
+ * `start.components` is the server; a wrong guess costs only memory. Pure, so its agreement
+ * with planComponents is a unit spec.
+ */
+export function likelyFirstComponent(selection: Selection): string | undefined {
+  const explicit = selection.server !== undefined || selection.worker !== undefined || selection.scheduler === true || (selection.components?.length ?? 0) > 0;
+  if (selection.server !== undefined || selection.all === true || !explicit) return 'server';
+  if (selection.worker !== undefined) return 'worker';
+  return selection.scheduler === true ? 'scheduler' : undefined;
+}
+
 function componentInstances(name: string, config: CrewConfig): number {
   return config.components[name]?.instances ?? 1;
 }

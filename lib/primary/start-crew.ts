@@ -8,7 +8,7 @@ import type { CrewConfig, Level } from '../config/types.js';
 import { createCrewLogger, createFormatter, Output } from '../log/index.js';
 import { UsageError } from '../util/usage-error.js';
 import { planComponents, type Selection } from './plan.js';
-import { loadProject } from './load-project.js';
+import { loadProject } from '../project/load-project.js';
 import { resolveSchedules } from '../schedule/validate.js';
 import { Supervisor, cpuCount } from './supervisor.js';
 import { handleSignals } from './signals.js';
@@ -16,7 +16,7 @@ import { watchSources } from './watch-sources.js';
 import { createPrimaryQueue } from './embedded-queue.js';
 import { resolveDriver } from '../queue/resolve-driver.js';
 import { startControlServer } from '../control/server.js';
-import { supervisorVerbs } from '../control/verbs/supervisor.js';
+import { supervisorVerbs } from './supervisor-verbs.js';
 import { CONTROL_VARIABLE, controlSocketPath } from '../control/socket-path.js';
 
 export interface StartOptions {

@@ -2,7 +2,7 @@
 // refusals for what the app does not define.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planComponents } from '../../lib/primary/plan.js';
+import { likelyFirstComponent, planComponents, type Selection } from '../../lib/primary/plan.js';
 import { defaultConfig } from '../../lib/config/schema.js';
 import type { AppDefinition } from '../../lib/app/types.js';
 
@@ -35,4 +35,22 @@ test('asking for what the app does not define is refused, naming the flag', () =
   assert.throws(() => planComponents({ scheduler: true }, defaultConfig(), bare, 2), /--scheduler: neither the app nor the config defines schedules/);
   assert.throws(() => planComponents({ components: [{ name: 'nope' }] }, defaultConfig(), full, 2), /--component nope: the app defines no component "nope" \(it defines: mailer\)/);
   assert.throws(() => planComponents({ worker: true, queues: ['sms'] }, defaultConfig(), full, 2), /--queues: the app defines no job "sms"/);
+});
+
+test('the guess from flags alone names the component the plan puts first, for every combination of flags', () => {
+  const servers: Selection['server'][] = [undefined, true, 2, 'max'];
+  const workers: Selection['worker'][] = [undefined, true, 3];
+  let checked = 0;
+  for (const server of servers)
+    for (const worker of workers)
+      for (const scheduler of [false, true])
+        for (const components of [[], [{ name: 'mailer' }]])
+          for (const all of [false, true]) {
+            const selection: Selection = { ...(server !== undefined ? { server } : {}), ...(worker !== undefined ? { worker } : {}), scheduler, components, all };
+            const first = planComponents(selection, defaultConfig(), full, 2).components[0]?.component;
+            const builtIn = first === 'server' || first === 'worker' || first === 'scheduler' ? first : undefined;
+            assert.equal(likelyFirstComponent(selection), builtIn, JSON.stringify(selection));
+            checked++;
+          }
+  assert.equal(checked, 96);
 });

@@ -35,7 +35,7 @@ export async function handler(argv: EnqueueArgs): Promise<void> {
   }
   if (argv.retries !== undefined) opts.retries = argv.retries;
 
-  const [{ loadProject }, { openCommandQueue }] = await Promise.all([import('../../../lib/primary/load-project.js'), import('../../../lib/queue/command-queue.js')]);
+  const [{ loadProject }, { openCommandQueue }] = await Promise.all([import('../../../lib/project/load-project.js'), import('../../command-queue.js')]);
   const project = await loadProject(projectFrom(argv));
   try {
     checkEnqueue(jobSettings(project.app.jobs), argv.job, data, opts);

@@ -12,7 +12,7 @@ export function builder(yargs: Argv) {
 }
 
 export async function handler(argv: ArgumentsCamelCase<ProjectArgs & { json?: boolean }>): Promise<void> {
-  const [{ loadProject }, { openCommandQueue }] = await Promise.all([import('../../../lib/primary/load-project.js'), import('../../../lib/queue/command-queue.js')]);
+  const [{ loadProject }, { openCommandQueue }] = await Promise.all([import('../../../lib/project/load-project.js'), import('../../command-queue.js')]);
   const project = await loadProject(projectFrom(argv));
   const queue = openCommandQueue({ config: project.config, app: project.app, cwd: process.cwd(), environ: process.env });
   try {

@@ -11,7 +11,7 @@ export function builder(yargs: Argv) {
 }
 
 export async function handler(argv: ArgumentsCamelCase<ProjectArgs & { json?: boolean }>): Promise<void> {
-  const [{ loadProject }, { formatListing, listSchedules, resolveSchedules }] = await Promise.all([import('../../../lib/primary/load-project.js'), import('../../../lib/schedule/index.js')]);
+  const [{ loadProject }, { formatListing, listSchedules, resolveSchedules }] = await Promise.all([import('../../../lib/project/load-project.js'), import('../../../lib/schedule/index.js')]);
   const project = await loadProject(projectFrom(argv));
   const schedules = resolveSchedules(project.app, project.config, project.blame);
   const now = Date.now();

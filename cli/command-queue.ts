@@ -3,17 +3,17 @@
 // to Redis itself; with the embedded driver the queue lives in the running primary, reached
 // over its control socket. Either way a command fails within a bound, saying why, instead of
 // waiting forever.
-import type { EnqueueOptions } from '../app/types.js';
-import { jobSettings } from '../app/job-settings.js';
-import type { AppDefinition } from '../app/types.js';
-import type { CrewConfig } from '../config/types.js';
-import { callControl } from '../control/client.js';
-import { controlSocketPath } from '../control/socket-path.js';
-import { CommandError } from '../util/command-error.js';
-import { COMMAND_CONNECT_TIMEOUT_MS, ENQUEUE_TIMEOUT_MS } from './defaults.js';
-import { checkEnqueue } from './enqueue-request.js';
-import { resolveDriver } from './resolve-driver.js';
-import type { DriverName, QueueStats } from './types.js';
+import type { EnqueueOptions } from '../lib/app/types.js';
+import { jobSettings } from '../lib/app/job-settings.js';
+import type { AppDefinition } from '../lib/app/types.js';
+import type { CrewConfig } from '../lib/config/types.js';
+import { callControl } from '../lib/control/client.js';
+import { controlSocketPath } from '../lib/control/socket-path.js';
+import { CommandError } from '../lib/util/command-error.js';
+import { COMMAND_CONNECT_TIMEOUT_MS, ENQUEUE_TIMEOUT_MS } from '../lib/queue/defaults.js';
+import { checkEnqueue } from '../lib/queue/enqueue-request.js';
+import { resolveDriver } from '../lib/queue/resolve-driver.js';
+import type { DriverName, QueueStats } from '../lib/queue/types.js';
 
 export interface CommandQueue {
   driver: DriverName;
@@ -37,7 +37,7 @@ export function openCommandQueue({ config, app, cwd, environ }: CommandQueueOpti
   const jobs = jobSettings(app.jobs);
   if (resolveDriver(config.queue) === 'redis') {
     // bee-queue and its node-redis are loaded only when this driver is chosen.
-    const opening = import('./redis/driver.js').then(({ createRedisDriver }) => createRedisDriver(config.queue, jobs, quiet));
+    const opening = import('../lib/queue/redis/driver.js').then(({ createRedisDriver }) => createRedisDriver(config.queue, jobs, quiet));
     let driver: Awaited<typeof opening> | undefined;
     const connected = async () => {
       driver = await opening;

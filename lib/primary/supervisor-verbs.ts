@@ -1,9 +1,9 @@
 // Control verbs of the supervisor: `status`, `restart`, `reload` and `stop`, what the commands
 // of the same names send. restart and reload answer once the replacements are ready (or the
 // old children exited), so the command can say how it went.
-import type { Supervisor } from '../../primary/supervisor.js';
-import { crewStatus, type CrewStatus } from '../../primary/status.js';
-import { defineVerb, VerbArgumentError, type VerbTable } from '../verbs.js';
+import type { Supervisor } from './supervisor.js';
+import { crewStatus, type CrewStatus } from './status.js';
+import { defineVerb, VerbArgumentError, type VerbTable } from '../control/verbs.js';
 
 export function supervisorVerbs(supervisor: Supervisor, env: string): VerbTable {
   const targetOf = (verb: string, args: unknown, optional: boolean): string | undefined => {

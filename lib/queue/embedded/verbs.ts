@@ -2,10 +2,10 @@
 // (what `crew jobs enqueue` sends) and `jobs.stats`. With the redis driver the commands talk
 // to Redis themselves, and these verbs are not in the table.
 import type { EnqueueOptions } from '../../app/types.js';
-import type { EmbeddedBroker } from '../../queue/embedded/broker.js';
-import { checkEnqueue } from '../../queue/enqueue-request.js';
-import type { QueueStats } from '../../queue/types.js';
-import { defineVerb, VerbArgumentError, type VerbTable } from '../verbs.js';
+import type { EmbeddedBroker } from './broker.js';
+import { checkEnqueue } from '../enqueue-request.js';
+import type { QueueStats } from '../types.js';
+import { defineVerb, VerbArgumentError, type VerbTable } from '../../control/verbs.js';
 
 export interface EnqueueArgs {
   job: string;
