@@ -8,8 +8,6 @@ let beats = 0;
 let heartbeat: NodeJS.Timeout | undefined;
 
 export default defineApp({
-  name: 'example',
-
   server(app, ctx) {
     app.use(async (kctx, next) => {
       if (kctx.path === '/') {
