@@ -1,0 +1,9 @@
+// Bounds shared by config values and command-line flags, so that a flag and the config key it
+// overrides accept exactly the same values. No zod here: the command line loads this on every run.
+
+/** Ports a server may listen on. 0 (any free port) is not one: every instance shares one known port. */
+export const MIN_PORT = 1;
+export const MAX_PORT = 65535;
+
+/** Timers in Node.js fire at once when asked for more than 2^31-1 ms, so longer is refused. */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
