@@ -2,7 +2,7 @@
 // it expects, so `crew start --server lots` says exactly what is wrong.
 import { LEVELS, type Level } from '../lib/config/types.js';
 import { bareNumberAdvice, formatDuration, parseWrittenDuration, suspiciousBareNumber } from '../lib/config/duration.js';
-import { MAX_DURATION_MS, MAX_PORT, MIN_PORT } from '../lib/config/limits.js';
+import { MAX_DURATION_MS, MAX_PORT, MIN_PORT, parsePortNumber } from '../lib/config/limits.js';
 import { UsageError } from '../lib/util/usage-error.js';
 
 /** `--server` / `--server 3` / `--server max`. yargs hands `true` for the bare flag. */
@@ -71,12 +71,9 @@ export function parseGrace(value: unknown): number | undefined {
  */
 export function parsePort(value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  const last = Array.isArray(value) ? value.at(-1) : value;
-  const text = String(last).trim();
-  const port = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isInteger(port) || port < MIN_PORT || port > MAX_PORT) {
-    throw new UsageError(`--port: expected a port number from ${MIN_PORT} to ${MAX_PORT}, found "${String(last)}"`);
-  }
+  const last: unknown = Array.isArray(value) ? value.at(-1) : value;
+  const port = parsePortNumber(last);
+  if (port === undefined) throw new UsageError(`--port: expected a port number from ${MIN_PORT} to ${MAX_PORT}, found "${String(last)}"`);
   return port;
 }
 

@@ -4,7 +4,7 @@
 // "expected <that>, found <the value>". An empty YAML value (null) means "not set".
 
 import * as z from 'zod';
-import { MAX_DURATION_MS, MAX_PORT, MIN_PORT } from './limits.js';
+import { MAX_DURATION_MS, MAX_PORT, MIN_PORT, parsePortNumber } from './limits.js';
 import { bareNumberAdvice, formatDuration, parseSize, parseWrittenDuration, suspiciousBareNumber } from './duration.js';
 
 /** Params carried by every issue this module raises; the loader's explainer reads them. */
@@ -72,9 +72,9 @@ export function decimal(min: number): Field<number> {
   });
 }
 
-/** A port, as the `--port` flag takes it too. */
+/** A port, read as the `--port` flag reads it. */
 export function port(): Field<number> {
-  return integer(MIN_PORT, MAX_PORT);
+  return field(`an integer ${range(MIN_PORT, MAX_PORT)}`, parsePortNumber);
 }
 
 export { MAX_DURATION_MS };

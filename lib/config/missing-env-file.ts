@@ -17,7 +17,9 @@ export function missingEnvFileWarning(dir: string, env: string, filesRead: reado
   if (filesRead.includes(wanted)) return undefined;
   const read = filesRead.length > 0 ? filesRead.map((file) => displayPath(file)).join(', ') : 'none';
   const others = envFilesIn(dir);
-  const suggestion = didYouMean(env, others);
+  // `prod` for `production`: a short form is too far for did-you-mean.
+  const shortFor = others.filter((other) => other.startsWith(env) || env.startsWith(other));
+  const suggestion = didYouMean(env, others) ?? (shortFor.length === 1 ? shortFor[0] : undefined);
   const list = others.length > 0 ? `environments with a file: ${others.join(', ')}` : '';
   const hint = suggestion ? ` (did you mean "${suggestion}"? ${list})` : list ? ` (${list})` : '';
   return `environment "${env}" has no ${displayPath(wanted)}, so it runs on the files read: ${read}${hint}`;
