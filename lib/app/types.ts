@@ -18,7 +18,7 @@ export type AnySettings = Record<string, unknown>;
 /** What every piece of user code receives: routes, jobs, schedules and components. */
 export interface CrewContext<Settings extends object = AnySettings> {
   /** The resolved config; `config.settings` is the app's own `settings:` block. */
-  config: CrewConfig & { settings: Settings };
+  config: Omit<CrewConfig, 'settings'> & { settings: Settings };
   logger: Logger;
   env: string;
   component: string;

@@ -10,6 +10,7 @@ import type { Environ } from './interpolate.js';
 import type { Layer } from './layer.js';
 import { deepMerge } from './merge.js';
 import { missingEnvFileWarning } from './missing-env-file.js';
+import { configSizeIssue } from './size-limit.js';
 import { isProduction } from './production.js';
 import { readLayer } from './read-layer.js';
 import { crewConfigSchema } from './schema.js';
@@ -137,6 +138,8 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
     const layer = originOf(keyPath, layers);
     return layer && { source: layer.source, ...(layer.file ? { file: layer.source } : {}) };
   };
+  const tooBig = configSizeIssue(result.data as unknown as Record<string, unknown>, origin);
+  if (tooBig) throw new ConfigError(tooBig);
   // In production the server answers from outside (Docker, a PaaS router) unless told otherwise.
   if (isProduction(env, options.environ) && !layers.some((layer) => isSet(layer.data, ['server', 'host']))) result.data.server.host = PRODUCTION_HOST;
   return { config: result.data, env, dir, files, warnings, originOf: origin };

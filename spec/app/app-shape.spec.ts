@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { AppError, checkApp, defaultExport } from '../../lib/app/load-app.js';
 import { APP_KEYS } from '../../lib/app/types.js';
+import { defineApp } from '../../lib/app/define-app.js';
 import { runCrewToEnd } from '../helpers/crew-process.js';
 import { tempConfig, tempDir } from '../helpers/temp-dir.js';
 
@@ -52,6 +53,23 @@ describe('checkApp', () => {
     assert.throws(() => checkApp({ job: {}, schedule: {}, routes: noop }, 'app.ts'), {
       message: 'app.ts: the default export has keys crew does not know: "job" (did you mean "jobs"?), "schedule" (did you mean "schedules"?), "routes" (did you mean "server"?); an app has only server, jobs, schedules, components, health',
     });
+  });
+});
+
+describe('defineApp', () => {
+  it('makes a mistyped key a compile error, and types ctx.config.settings (checked by tsc, which builds this file)', () => {
+    // @ts-expect-error `job` is not a key of an app: `jobs` is.
+    const typo = defineApp({ server: noop, job: { email: noop } });
+    assert.throws(() => checkApp(typo, 'app.ts'), /"job" \(did you mean "jobs"\?\)/);
+    const typed = defineApp<{ db: { host: string } }>({
+      server(_app, ctx) {
+        const host: string = ctx.config.settings.db.host;
+        // @ts-expect-error settings declared by the app have only the keys it declared.
+        void ctx.config.settings.cache;
+        return host;
+      },
+    });
+    assert.equal(checkApp(typed, 'app.ts'), typed);
   });
 });
 

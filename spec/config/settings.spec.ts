@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCrew, runCrewToEnd } from '../helpers/crew-process.js';
 import { freePort } from '../helpers/ports.js';
+import { fixtureApp } from '../helpers/paths.js';
 import { get } from '../helpers/http.js';
 import { tempConfig, tempDir } from '../helpers/temp-dir.js';
 
@@ -38,4 +39,12 @@ test('crew config shows settings with secret-named keys redacted; settings must 
   const bad = await runCrewToEnd(['config', '--config', tempConfig(t, 'settings: [a, b]\n')]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /default\.yaml: settings: expected a mapping of names, found a list/);
+});
+
+test('settings too big to hand to a child are refused before anything starts, not a failed fork', async (t) => {
+  const big = `settings:\n  blob: "${'x'.repeat(200 * 1024)}"\n`;
+  const result = await runCrewToEnd(['start', '--server', '2', '--app', fixtureApp('web'), '--config', tempConfig(t, big)]);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /default\.yaml: settings: the resolved config is 200(\.\d)?KB \(settings holds 200(\.\d)?KB\); crew hands it to every child, and it must stay under 100KB: keep large data in a file/);
+  assert.equal(result.stdout, '');
 });
