@@ -1,7 +1,8 @@
 // Parsers for crew's flag values. Each throws a UsageError naming the flag, the value and what
 // it expects, so `crew start --server lots` says exactly what is wrong.
 import { LEVELS, type Level } from '../lib/config/types.js';
-import { parseDuration } from '../lib/config/duration.js';
+import { bareNumberAdvice, formatDuration, parseWrittenDuration, suspiciousBareNumber } from '../lib/config/duration.js';
+import { MAX_DURATION_MS, MAX_PORT, MIN_PORT, parsePortNumber } from '../lib/config/limits.js';
 import { UsageError } from '../lib/util/usage-error.js';
 
 /** `--server` / `--server 3` / `--server max`. yargs hands `true` for the bare flag. */
@@ -51,19 +52,28 @@ export function parseLogLevels(value: unknown): LogLevels {
   return result;
 }
 
+/** `--grace 8s`. A bare number below 100 is refused: `--grace 5` would be 5 ms, and kill every child at once. */
 export function parseGrace(value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  const ms = parseDuration(value);
-  if (ms === undefined || ms < 0) throw new UsageError(`--grace: expected a duration such as 500ms, 10s or 2m, found "${String(value)}"`);
+  const last = Array.isArray(value) ? value.at(-1) : value;
+  const bare = suspiciousBareNumber(last);
+  if (bare !== undefined) throw new UsageError(`--grace ${String(last)}: ${bareNumberAdvice(bare)}`);
+  const ms = parseWrittenDuration(last);
+  if (ms === undefined || ms > MAX_DURATION_MS) {
+    throw new UsageError(`--grace: expected a duration such as 500ms, 10s or 2m (at most ${formatDuration(MAX_DURATION_MS)}), found "${String(last)}"`);
+  }
   return ms;
 }
 
+/**
+ * `--port 8080`: 1 to 65535, as config's server.port. Port 0 (any free port) is refused: every
+ * server instance, and every replacement a reload starts, must share one known port.
+ */
 export function parsePort(value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535 || String(value).trim() === '') {
-    throw new UsageError(`--port: expected a port number from 0 to 65535, found "${String(value)}"`);
-  }
+  const last: unknown = Array.isArray(value) ? value.at(-1) : value;
+  const port = parsePortNumber(last);
+  if (port === undefined) throw new UsageError(`--port: expected a port number from ${MIN_PORT} to ${MAX_PORT}, found "${String(last)}"`);
   return port;
 }
 

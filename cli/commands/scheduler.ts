@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import * as list from './scheduler/list.js';
 import * as run from './scheduler/run.js';
 
-export const command = 'scheduler <command>';
+export const command = 'scheduler';
 export const describe = 'List the schedules, or run one now';
 
 export function builder(yargs: Argv) {

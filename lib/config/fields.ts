@@ -4,7 +4,8 @@
 // "expected <that>, found <the value>". An empty YAML value (null) means "not set".
 
 import * as z from 'zod';
-import { formatDuration, parseDuration, parseSize } from './duration.js';
+import { MAX_DURATION_MS, MAX_PORT, MIN_PORT, parsePortNumber } from './limits.js';
+import { bareNumberAdvice, formatDuration, parseSize, parseWrittenDuration, suspiciousBareNumber } from './duration.js';
 
 /** Params carried by every issue this module raises; the loader's explainer reads them. */
 export interface FieldIssueParams {
@@ -71,19 +72,25 @@ export function decimal(min: number): Field<number> {
   });
 }
 
-/** Timers in Node.js fire at once when asked for more than 2^31-1 ms, so longer is refused. */
-export const MAX_DURATION_MS = 2 ** 31 - 1;
+/** A port, read as the `--port` flag reads it. */
+export function port(): Field<number> {
+  return field(`an integer ${range(MIN_PORT, MAX_PORT)}`, parsePortNumber);
+}
+
+export { MAX_DURATION_MS };
 
 export function duration(options: { positive?: boolean } = {}): Field<number> {
   const forms = 'like 500ms, 10s or 2m, or a number of milliseconds';
   return field(
     (value) => {
-      const ms = parseDuration(value);
+      const bare = suspiciousBareNumber(value);
+      if (bare !== undefined) return `a duration with a unit (${bareNumberAdvice(bare)})`;
+      const ms = parseWrittenDuration(value);
       if (ms !== undefined && ms > MAX_DURATION_MS) return `a duration of at most ${formatDuration(MAX_DURATION_MS)} (the longest timer Node.js allows)`;
       return options.positive ? `a duration greater than 0, ${forms}` : `a duration ${forms}`;
     },
     (value) => {
-      const ms = parseDuration(value);
+      const ms = parseWrittenDuration(value);
       if (ms === undefined || ms > MAX_DURATION_MS || (options.positive && ms === 0)) return undefined;
       return ms;
     },

@@ -77,4 +77,6 @@ export interface CrewConfig {
   };
   schedules: Record<string, ScheduleConfig>;
   components: Record<string, { instances: number; supervisor?: SupervisorOverride; [key: string]: unknown }>;
+  /** The app's own settings (config `settings:`), free-form; typed by the app through defineApp. */
+  settings: Record<string, unknown>;
 }

@@ -4,6 +4,8 @@
 // it is done.
 import path from 'node:path';
 import { resolveEnvName } from '../config/index.js';
+import { isProduction } from '../config/production.js';
+import { portProblem } from '../util/port-probe.js';
 import type { CrewConfig, Level } from '../config/types.js';
 import { createCrewLogger, createFormatter, Output } from '../log/index.js';
 import { UsageError } from '../util/usage-error.js';
@@ -59,7 +61,7 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
   if (options.logLevel) log.level = options.logLevel;
   if (Object.keys(options.logLevels).length > 0) log.levels = options.logLevels;
   if (Object.keys(log).length > 0) overrides.log = log;
-  if (options.grace !== undefined) overrides.supervisor = { grace: options.grace };
+  if (options.grace !== undefined) overrides.supervisor = { grace: `${options.grace}ms` };
 
   const project = await loadProject({
     env,
@@ -75,8 +77,12 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
 
   const plan = planComponents(options.selection, config, app, cpuCount());
   resolveDriver(config.queue);
-  if (plan.components.some((c) => c.component === 'worker') && config.queue.driver === 'auto' && !config.queue.url && env === 'production') {
+  if (plan.components.some((c) => c.component === 'worker') && config.queue.driver === 'auto' && !config.queue.url && isProduction(env, options.environ)) {
     throw new UsageError('worker: no Redis URL in production; set REDIS_URL or queue.url, or choose the in-memory queue explicitly with `queue: { driver: embedded }`');
+  }
+  if (plan.components.some((c) => c.component === 'server')) {
+    const busy = await portProblem(config.server.port, config.server.host);
+    if (busy) throw new UsageError(`server: ${busy}`);
   }
 
   return {
@@ -91,11 +97,11 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
       const formatter = createFormatter({ format, color, tagWidth: Math.max('crew'.length, ...tags.map((t) => t.length)) });
       const output = new Output(stdout, { transports: config.log.transports });
       const logger = createCrewLogger({ output, formatter, level: config.log.levels.crew ?? config.log.level, pid: process.pid });
-      for (const message of options.deprecations) logger.warn(message);
+      for (const message of [...options.deprecations, ...project.loaded.warnings]) logger.warn(message);
       for (const { component, why } of plan.skipped) logger.info(`--all: not starting ${component}: ${why}`);
 
       const queue = createPrimaryQueue(config, app, plan.components, logger);
-      if (options.watch && env === 'production') logger.warn('--watch is meant for development: in production, deploy a new release instead');
+      if (options.watch && isProduction(env, options.environ)) logger.warn('--watch is meant for development: in production, deploy a new release instead');
       const supervisor = new Supervisor({ config, env, appPath, plan: plan.components, log: logger, output, formatter, watching: options.watch === true, ...(queue.hooks ? { hooks: queue.hooks } : {}) });
       const control = await startControlServer({
         path: controlSocketPath(options.cwd, options.environ),

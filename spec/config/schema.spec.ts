@@ -24,6 +24,7 @@ describe('crewConfigSchema', () => {
       log: { format: 'auto', level: 'info', levels: {}, transports: [] },
       schedules: {},
       components: {},
+      settings: {},
     });
   });
 

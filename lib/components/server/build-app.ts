@@ -5,6 +5,7 @@ import Koa from 'koa';
 import type { AppDefinition, CrewContext } from '../../app/types.js';
 import { requestIdFrom } from './request-id.js';
 import { runHealthChecks } from './health.js';
+import { isProduction } from '../../config/production.js';
 
 export interface BuildOptions {
   app: AppDefinition;
@@ -18,7 +19,7 @@ export function buildKoaApp({ app, ctx, isDraining, checks }: BuildOptions): Koa
   const koa = new Koa();
   // Errors are logged once by the handler below, not by Koa's default console printer.
   koa.silent = true;
-  const production = ctx.env === 'production';
+  const production = isProduction(ctx.env, process.env);
 
   koa.use(async (kctx, next) => {
     const started = performance.now();
