@@ -42,6 +42,11 @@ const WELL_KNOWN: ReadonlyArray<{ name: string; path: readonly [string, string] 
   { name: 'REDIS_URL', path: ['queue', 'url'] },
 ];
 
+/** Production is NODE_ENV=production, whatever the environment name (CREW_ENV=staging included). */
+export function isProduction(environ: Environ): boolean {
+  return environ.NODE_ENV === 'production';
+}
+
 const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** `--env`, else CREW_ENV, else NODE_ENV, else `development`. */
@@ -94,6 +99,9 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   }
 
   const layers: Layer[] = [];
+  // Production listens on every interface by default (a container's port mapping, a PaaS router
+  // and a Kubernetes Service reach the process from outside); the files and HOST still win.
+  if (isProduction(options.environ)) layers.push({ source: 'the production default', data: { server: { host: '0.0.0.0' } } });
   const files: string[] = [];
   const readIssues: ConfigIssue[] = [];
   if (checkDir(dir, options.dirExplicit ?? false)) {
