@@ -44,7 +44,7 @@ export function describeUnhealthy(answer: HealthAnswer): string {
 
 /** One line, no secrets, bounded: what a health probe's log keeps. */
 export function oneLine(text: string): string {
-  const flat = redactText(text).replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = redactText(text).replace(/\p{Cc}+/gu, ' ').replace(/\s+/g, ' ').trim();
   return flat.length > REASON_LIMIT ? `${flat.slice(0, REASON_LIMIT - 1)}…` : flat;
 }
 
