@@ -21,13 +21,13 @@ import { tempConfig, tempDir } from '../helpers/temp-dir.js';
 import { killTree, until } from './processes.js';
 
 export interface FleetOptions {
-  /** Jobs A enqueues (≥ 2,000 for the promise). */
+  /** Jobs A enqueues at least (≥ 2,000 for the promise); more while the kills are not behind. */
   jobs: number;
   /** Per-second ticks the window must hold (≥ 20). */
   ticks: number;
   /** queue.stallInterval: how soon a dead host's jobs are taken back. */
   stallInterval: string;
-  /** Jobs per second A enqueues (default 100); each job takes `jobMs` (default 100: B and C hold some at any moment, and have room to spare). */
+  /** Jobs per second A enqueues (default 100): one in ten takes a second, the others `jobMs` (default 50). */
   rate?: number;
   jobMs?: number;
   log?: (line: string) => void;
@@ -56,20 +56,28 @@ export interface FleetResult {
 
 const app = path.join(distRoot, 'spec', 'deploy', 'fixtures', 'fleet-app.js');
 const READY_MS = 60_000;
+const LONG_JOB_MS = 1000;
+
+interface Note {
+  host: string;
+  at: number;
+  /** How long the run takes (start notes). */
+  ms: number;
+}
 
 interface JobNotes {
-  starts: Map<string, Array<{ host: string; at: number }>>;
-  dones: Map<string, Array<{ host: string; at: number }>>;
+  starts: Map<string, Note[]>;
+  dones: Map<string, Note[]>;
 }
 
 function readJobs(file: string): JobNotes {
   const notes: JobNotes = { starts: new Map(), dones: new Map() };
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   for (const line of text.split('\n')) {
-    const [kind, id, host, at] = line.split(' ');
+    const [kind, id, host, at, ms] = line.split(' ');
     if (!id || !host || !at) continue;
     const into = kind === 'S' ? notes.starts : notes.dones;
-    into.set(id, [...(into.get(id) ?? []), { host, at: Number(at) }]);
+    into.set(id, [...(into.get(id) ?? []), { host, at: Number(at), ms: Number(ms ?? 0) }]);
   }
   return notes;
 }
@@ -85,9 +93,11 @@ function readTicks(file: string): Map<number, string[]> {
   return ticks;
 }
 
-/** Jobs `host` started and did not finish. */
-const inHand = (notes: JobNotes, host: string): string[] =>
-  [...notes.starts].filter(([id, starts]) => starts.some((s) => s.host === host) && !(notes.dones.get(id) ?? []).some((d) => d.host === host)).map(([id]) => id);
+/** Jobs `host` started and did not finish; with `leftMs`, only those with that long still to run. */
+const inHand = (notes: JobNotes, host: string, leftMs = -Infinity, now = Date.now()): string[] =>
+  [...notes.starts]
+    .filter(([id, starts]) => starts.some((s) => s.host === host && s.at + s.ms - now > leftMs) && !(notes.dones.get(id) ?? []).some((d) => d.host === host))
+    .map(([id]) => id);
 
 /** Half way between two ticks, so a kill does not land while a host fires one. */
 async function midSecond(): Promise<void> {
@@ -119,17 +129,21 @@ export async function runFleet(t: TestContext, options: FleetOptions): Promise<F
   log('four hosts ready');
   const first = Math.ceil(Date.now() / 1000) * 1000 + 1000;
 
-  // A steady stream: a batch every 100 ms, whatever happens to the workers.
-  const rate = options.rate ?? 100;
-  const batch = Math.max(1, Math.round(rate / 10));
+  // A steady stream: a batch every 100 ms, whatever happens to the workers, until `jobs` are
+  // enqueued and both kills are behind (so there is work to hold at each). One job of ten runs
+  // for a second, so a busy host always holds one that a kill cuts short.
+  const batch = Math.max(2, Math.round((options.rate ?? 100) / 10));
   const ids = new Set<string>();
+  let killsDone = false;
+  const enqueue = async (count: number, ms: number) => {
+    const reply = await get(`http://127.0.0.1:${port}/enqueue?count=${count}&ms=${ms}`, { timeout: 20_000 });
+    if (reply.status !== 200) throw new Error(`A answered ${reply.status} to an enqueue: ${reply.body}`);
+    for (const id of (reply.json() as { ids: string[] }).ids) ids.add(id);
+  };
   const streaming = (async () => {
-    while (ids.size < options.jobs) {
+    while (ids.size < options.jobs || !killsDone) {
       const next = Date.now() + 100;
-      const count = Math.min(batch, options.jobs - ids.size);
-      const reply = await get(`http://127.0.0.1:${port}/enqueue?count=${count}&ms=${options.jobMs ?? 100}`, { timeout: 20_000 });
-      if (reply.status !== 200) throw new Error(`A answered ${reply.status} to an enqueue: ${reply.body}`);
-      for (const id of (reply.json() as { ids: string[] }).ids) ids.add(id);
+      await Promise.all([enqueue(batch - 1, options.jobMs ?? 50), enqueue(1, LONG_JOB_MS)]);
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now())));
     }
   })();
@@ -143,7 +157,7 @@ export async function runFleet(t: TestContext, options: FleetOptions): Promise<F
     for (let second = 0; ; second++) {
       if (streamError) throw streamError;
       await midSecond();
-      if (inHand(readJobs(jobsFile), name).length > 0) break;
+      if (inHand(readJobs(jobsFile), name, LONG_JOB_MS / 3).length > 0) break;
       if (second === 30) throw new Error(`${name} held no job at any of 30 half-seconds`);
     }
     const at = Date.now();
@@ -166,6 +180,7 @@ export async function runFleet(t: TestContext, options: FleetOptions): Promise<F
   const b2 = host('B2', ['--worker', '2']);
   await ready(b2, 2, 'B2');
   const killedC = await kill(c, 'C', Math.floor(options.jobs / 2));
+  killsDone = true;
   const takenC = await takeover('C', killedC);
 
   await streaming;

