@@ -7,14 +7,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { runCrew } from '../helpers/crew-process.js';
 import { get } from '../helpers/http.js';
 import { repoRoot } from '../helpers/paths.js';
 import { freePort } from '../helpers/ports.js';
 import { startRedis } from '../helpers/redis-server.js';
-import { tempDir } from '../helpers/temp-dir.js';
 import { isReady, runLogged } from './run-logged.js';
 
 const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
@@ -35,25 +35,44 @@ const run = (command: string, args: string[], cwd: string) => {
   return result.stdout;
 };
 
-it('installs from a packed tarball into a strict TypeScript project, runs there through tsx, and compiled in production', async (t) => {
-  const project = tempDir(t, {
-    'src/app.ts': block('// src/app.ts'),
-    'tsconfig.json': block('// tsconfig.json'),
-    'config/development.yaml': block('# config/development.yaml'),
-    'config/production.yaml': block('# config/production.yaml'),
-  });
-  const manifest = blocks.find((text) => text.startsWith('{\n') && text.includes('"scripts"'));
-  assert.ok(manifest, 'the README shows the package.json scripts');
-  const scripts = JSON.parse(manifest) as Record<string, unknown>;
-  assert.equal(scripts.type, 'module');
-  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'my-app', version: '1.0.0', private: true, ...scripts }, null, 2));
+const exercise = async (port: number, crew: { waitFor: (match: (r: { component: string; message: string }) => boolean, what: string, timeoutMs?: number) => Promise<unknown> }) => {
+  const reply = await get(`http://127.0.0.1:${port}/hello`);
+  assert.equal(reply.status, 200, reply.body);
+  assert.match(reply.body, /^\{"id":"\d+"\}$/);
+  await crew.waitFor((r) => r.component === 'worker' && r.message === 'mailing ada@example.com', 'the job the route enqueued to run', 20_000);
+};
 
-  // The versions this checkout already has, so the npm cache answers when it can.
-  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', project], repoRoot)) as Array<{ filename: string }>;
-  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', `./${packed[0]!.filename}`, `typescript@${versionOf('typescript')}`, `tsx@${versionOf('tsx')}`], project);
-  assert.ok(fs.existsSync(path.join(project, 'node_modules', '@types', 'koa')), 'Koa\'s types came with crew');
+describe('crew in a strict TypeScript project of its own, installed from a packed tarball', () => {
+  let project: string;
+  // npm pack and npm install: slow on a busy machine, so the hook has a bound of its own.
+  before(
+    () => {
+      project = fs.mkdtempSync(path.join(os.tmpdir(), 'crew-own-project-'));
+      const files: Record<string, string> = {
+        'src/app.ts': block('// src/app.ts'),
+        'tsconfig.json': block('// tsconfig.json'),
+        'config/development.yaml': block('# config/development.yaml'),
+        'config/production.yaml': block('# config/production.yaml'),
+      };
+      for (const [name, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(project, name)), { recursive: true });
+        fs.writeFileSync(path.join(project, name), text);
+      }
+      const manifest = blocks.find((text) => text.startsWith('{\n') && text.includes('"scripts"'));
+      assert.ok(manifest, 'the README shows the package.json scripts');
+      const scripts = JSON.parse(manifest) as Record<string, unknown>;
+      assert.equal(scripts.type, 'module');
+      fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'my-app', version: '1.0.0', private: true, ...scripts }, null, 2));
+      // The versions this checkout already has, so the npm cache answers when it can.
+      const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', project], repoRoot)) as Array<{ filename: string }>;
+      run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', `./${packed[0]!.filename}`, `typescript@${versionOf('typescript')}`, `tsx@${versionOf('tsx')}`], project);
+    },
+    { timeout: 300_000 },
+  );
+  after(() => fs.rmSync(project, { recursive: true, force: true }));
 
-  await t.test('the README\'s app type-checks under strict and compiles', () => {
+  it('type-checks the README\'s app under strict (Koa\'s types come with crew) and compiles it', () => {
+    assert.ok(fs.existsSync(path.join(project, 'node_modules', '@types', 'koa')), 'Koa\'s types came with crew');
     const options = (JSON.parse(block('// tsconfig.json').replace(/^\/\/.*$/gm, '')) as { compilerOptions: { strict?: boolean; skipLibCheck?: boolean } }).compilerOptions;
     assert.equal(options.strict, true);
     assert.notEqual(options.skipLibCheck, true, 'the shipped types are checked too');
@@ -61,14 +80,7 @@ it('installs from a packed tarball into a strict TypeScript project, runs there 
     assert.ok(fs.existsSync(path.join(project, 'dist', 'app.js')));
   });
 
-  const exercise = async (port: number, crew: { waitFor: (match: (r: { component: string; message: string }) => boolean, what: string, timeoutMs?: number) => Promise<unknown> }) => {
-    const reply = await get(`http://127.0.0.1:${port}/hello`);
-    assert.equal(reply.status, 200, reply.body);
-    assert.match(reply.body, /^\{"id":"\d+"\}$/);
-    await crew.waitFor((r) => r.component === 'worker' && r.message === 'mailing ada@example.com', 'the job the route enqueued to run', 20_000);
-  };
-
-  await t.test('development: `crew start --all` runs src/app.ts through tsx', async () => {
+  it('development: `crew start --all` runs src/app.ts through tsx', async (t) => {
     const port = await freePort();
     const crew = runCrew(t, ['start', '--all'], { cwd: project, entry: [path.join(project, 'node_modules', 'crew', 'dist', 'bin', 'crew.js')], env: { NODE_ENV: 'development', PORT: String(port), CREW_CONTROL: undefined, REDIS_URL: undefined } });
     await crew.waitForCount((r) => r.component === 'crew' && / ready in /.test(r.message), 4, 'server, worker, scheduler and poller ready', 30_000);
@@ -77,9 +89,10 @@ it('installs from a packed tarball into a strict TypeScript project, runs there 
     assert.equal((await crew.exited).code, 0);
   });
 
-  await t.test('production: the README\'s Procfile line runs the compiled dist/app.js', async () => {
+  it('production: the README\'s Procfile line runs the compiled dist/app.js, without the sources', async (t) => {
     const redis = await startRedis(t);
     if (!redis) return;
+    assert.ok(fs.existsSync(path.join(project, 'dist', 'app.js')), 'built by the test above');
     const line = /`web: (exec node node_modules\/crew\/dist\/bin\/crew\.js start --all)`/.exec(readme);
     assert.ok(line, 'the README names the Procfile line for a project of one\'s own');
     fs.rmSync(path.join(project, 'src'), { recursive: true });
