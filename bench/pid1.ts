@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { freePort } from '../spec/helpers/ports.js';
+import { canRunAsPid1 } from '../spec/deploy/image.js';
 import { repoRoot } from './lib/paths.js';
 import { exited, killGroup, spawnGroup } from './lib/processes.js';
 import { machine, median, ms } from './lib/stats.js';
@@ -140,8 +141,9 @@ async function startRedis(): Promise<{ url: string; stop(): void }> {
 const describe = (o: Outcome) => `${o.exit} after ${ms(o.ms)}; "shutting down" logged: ${o.shuttingDown ? 'yes' : 'no'}; crew's exit code: ${o.crewCode ?? 'never logged'}`;
 
 async function main(): Promise<boolean> {
-  if (process.getuid?.() !== 0) {
-    console.log('pid1: unshare --pid needs root; skipped');
+  const missing = canRunAsPid1();
+  if (missing) {
+    console.log(`pid1: ${missing}; skipped`);
     return true;
   }
   console.log(`PID 1: SIGTERM to exit, nothing in flight, ${ROUNDS} rounds, ${machine(os.availableParallelism())}`);
