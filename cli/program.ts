@@ -9,6 +9,7 @@ import * as status from './commands/status.js';
 import * as restart from './commands/restart.js';
 import * as reload from './commands/reload.js';
 import * as stop from './commands/stop.js';
+import * as health from './commands/health.js';
 import * as config from './commands/config.js';
 import * as doctor from './commands/doctor.js';
 import { reportAndExit } from './report-error.js';
@@ -31,6 +32,7 @@ const cli = yargs(hideBin(process.argv))
   .command(restart)
   .command(reload)
   .command(stop)
+  .command(health)
   .command(config)
   .command(doctor)
   .middleware((argv) => {

@@ -1,5 +1,5 @@
 // Control verbs of the supervisor: `status`, `restart`, `reload` and `stop`, what the commands
-// of the same names send. restart and reload answer once the replacements are ready (or the
+// of the same names send, and `server` (where it listens), which `crew health` asks. restart and reload answer once the replacements are ready (or the
 // old children exited), so the command can say how it went.
 import type { Supervisor } from './supervisor.js';
 import { crewStatus, type CrewStatus } from './status.js';
@@ -39,6 +39,18 @@ export function supervisorVerbs(supervisor: Supervisor, env: string): VerbTable 
     // restart names what to replace; reload may name it (default: every child). Both roll.
     restart: replaceVerb('restart', 'restarted', false, 'gracefully replace a component\'s children, or one: { target } -> { restarted: [tags] }'),
     reload: replaceVerb('reload', 'reloaded', true, 'rolling restart of every child, or of one component: { target? } -> { reloaded: [tags] }'),
+    // Where this crew's server listens, for `crew health` to ask its /_health (a crew without
+    // a server answers null). The config's port is the bound port: 0 is refused there.
+    server: defineVerb({
+      describe: 'where the server listens -> { host, port } | null',
+      parse: () => undefined,
+      run: (): { host: string; port: number } | null => {
+        const slot = supervisor.select('server')?.[0];
+        if (!slot) return null;
+        const { host, port } = supervisor.spec(slot).config.server;
+        return { host, port };
+      },
+    }),
     stop: defineVerb({
       describe: 'graceful shutdown, as SIGTERM -> { stopping: true }',
       parse: () => undefined,
