@@ -1,5 +1,5 @@
 // Where the server listens by default: loopback on a laptop, every interface in production
-// (NODE_ENV=production, whatever the environment's name), so that a container's port mapping,
+// (NODE_ENV=production, whatever the environment's name, or an environment named production), so that a container's port mapping,
 // a PaaS router or a Kubernetes Service reaches it. HOST, a config file and --host still win.
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -16,7 +16,8 @@ it('defaults server.host to 0.0.0.0 when NODE_ENV=production, else 127.0.0.1; HO
   assert.equal(hostOf(empty, 'development', {}), '127.0.0.1');
   assert.equal(hostOf(empty, 'production', { NODE_ENV: 'production' }), '0.0.0.0');
   assert.equal(hostOf(empty, 'staging', { CREW_ENV: 'staging', NODE_ENV: 'production' }), '0.0.0.0', 'production is NODE_ENV, whatever the environment name');
-  assert.equal(hostOf(empty, 'production', {}), '127.0.0.1', 'an environment named production without NODE_ENV=production is not production');
+  assert.equal(hostOf(empty, 'production', {}), '0.0.0.0', 'an environment named production is production too (lib/config/production.ts)');
+  assert.equal(hostOf(empty, 'staging', { NODE_ENV: 'development' }), '127.0.0.1');
   assert.equal(hostOf(empty, 'production', { NODE_ENV: 'production', HOST: '10.0.0.7' }), '10.0.0.7');
   assert.equal(hostOf(empty, 'production', { NODE_ENV: 'production' }, { server: { host: '::1' } }), '::1');
   const pinned = tempConfig(t, 'server: { host: 127.0.0.1 }\n');
