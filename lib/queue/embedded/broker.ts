@@ -8,7 +8,9 @@
 // - at least once: worse to lose a job than to run it twice. A worker that exits with runs in
 //   hand (crash, SIGKILL, killed at the grace) gives them back, and they run again elsewhere
 //   with the same attempt number;
-// - the counts behind `crew jobs stats`.
+// - the counts behind `crew jobs stats`, and the jobs an operator lists, shows, retries and
+//   removes (./admin.ts): failed jobs are kept, the newest `queue.keepFailed` per job, and the
+//   newest `queue.keepSucceeded` succeeded ones, with each failed attempt's error.
 // What it holds is lost when the primary exits: it says so at shutdown. Timeouts are the
 // worker's business (a timed-out run comes back as a failure).
 import { message } from '../../protocol/messages.js';
@@ -18,8 +20,10 @@ import type { CrewLogger } from '../../log/index.js';
 import { retryDelay } from '../backoff.js';
 import { EnqueueError, type EnqueueRequest } from '../enqueue-request.js';
 import { emptyCounts, type JobCounts, type QueueStats } from '../types.js';
+import type { JobState } from '../admin.js';
 import { DelayHeap } from './delay-heap.js';
 import { Fifo } from './fifo.js';
+import { Ring } from '../ring.js';
 import { parseToBroker, type DoneItem, type EnqueuedItem, type EnqueueItem, type RunItem, type ToBroker, type ToClient } from './protocol.js';
 
 /** A child as the broker sees it: the supervisor's ChildSlot fits. */
@@ -34,9 +38,21 @@ export interface BrokerOptions {
   log: Pick<CrewLogger, 'info' | 'warn' | 'error'>;
   /** The job names some planned worker takes; jobs outside it are warned about once. */
   consumedJobs: ReadonlySet<string>;
+  /** Failed jobs kept per job name (queue.keepFailed); the oldest beyond are dropped. */
+  keepFailed: number;
+  /** Succeeded jobs kept per job name (queue.keepSucceeded), for the operator to look at. */
+  keepSucceeded: number;
 }
 
-interface QueuedJob {
+export interface FailedAttempt {
+  attempt: number;
+  message: string;
+  stack: string | undefined;
+  started: number;
+  ms: number;
+}
+
+export interface QueuedJob {
   id: string;
   name: string;
   data: unknown;
@@ -44,6 +60,30 @@ interface QueuedJob {
   attempts: number;
   backoff: Backoff;
   runAt: number;
+  created: number;
+  /** When its last run started; 0 before the first. */
+  started: number;
+  /** When it succeeded, or failed for good; 0 until then. */
+  finished: number;
+  /** Its failed attempts, oldest first (the newest MAX_ERRORS_KEPT). */
+  errors: FailedAttempt[] | undefined;
+  /** Times an operator retried it. */
+  retried: number;
+}
+
+/** One job name's jobs, read-only, for the operator's listings. */
+export interface JobQueueView {
+  /** In the order they will run. */
+  waiting: Iterable<QueuedJob>;
+  active: QueuedJob[];
+  delayed: QueuedJob[];
+  /** Newest first. */
+  failed: QueuedJob[];
+  /** Newest first. */
+  succeeded: Iterable<QueuedJob>;
+  /** Failed jobs dropped past keepFailed since the crew started. */
+  dropped: number;
+  counts: JobCounts;
 }
 
 interface JobQueue {
@@ -53,7 +93,15 @@ interface JobQueue {
   /** Where the round robin over consumers resumes. */
   next: number;
   counts: JobCounts;
+  /** By id, oldest first. */
+  failed: Map<string, QueuedJob>;
+  succeeded: Ring<QueuedJob>;
+  dropped: number;
 }
+
+/** A job's attempts past this many keep only the newest errors; a stack past MAX_STACK is cut. */
+const MAX_ERRORS_KEPT = 50;
+const MAX_STACK = 16 * 1024;
 
 interface Consumer {
   peer: BrokerPeer;
@@ -80,9 +128,14 @@ export class EmbeddedBroker {
     return this.options.jobs;
   }
 
+  readonly keepFailed: number;
+  readonly keepSucceeded: number;
+
   constructor(private readonly options: BrokerOptions) {
+    this.keepFailed = options.keepFailed;
+    this.keepSucceeded = options.keepSucceeded;
     for (const name of options.jobs.keys()) {
-      this.queues.set(name, { name, waiting: new Fifo(), consumers: [], next: 0, counts: emptyCounts() });
+      this.queues.set(name, { name, waiting: new Fifo(), consumers: [], next: 0, counts: emptyCounts(), failed: new Map(), succeeded: new Ring(this.keepSucceeded), dropped: 0 });
     }
   }
 
@@ -106,6 +159,11 @@ export class EmbeddedBroker {
       attempts: 1 + (request.retries ?? settings.retries),
       backoff: settings.backoff,
       runAt: 0,
+      created: Date.now(),
+      started: 0,
+      finished: 0,
+      errors: undefined,
+      retried: 0,
     };
     this.queued += 1;
     if (request.delay > 0) this.delay(queue, job, Date.now() + request.delay);
@@ -251,7 +309,13 @@ export class EmbeddedBroker {
     queue.counts.active -= 1;
     if (result.ok) {
       queue.counts.succeeded += 1;
-    } else if (job.attempt < job.attempts) {
+      job.finished = Date.now();
+      queue.succeeded.push(job);
+      return queue;
+    }
+    const now = Date.now();
+    noteFailure(job, result, now);
+    if (job.attempt < job.attempts) {
       const wait = retryDelay(job.backoff, job.attempt);
       job.attempt += 1;
       this.queued += 1;
@@ -261,9 +325,94 @@ export class EmbeddedBroker {
         queue.counts.waiting += 1;
       }
     } else {
-      queue.counts.failed += 1;
+      job.finished = now;
+      this.keepFailedJob(queue, job);
     }
     return queue;
+  }
+
+  private keepFailedJob(queue: JobQueue, job: QueuedJob): void {
+    queue.failed.set(job.id, job);
+    for (const oldest of queue.failed.keys()) {
+      if (queue.failed.size <= this.keepFailed) break;
+      queue.failed.delete(oldest);
+      queue.dropped += 1;
+    }
+    queue.counts.failed = queue.failed.size;
+  }
+
+  // --- for the operator (./admin.ts) ----------------------------------------------------
+
+  view(name: string): JobQueueView | undefined {
+    const queue = this.queues.get(name);
+    if (!queue) return undefined;
+    return {
+      waiting: queue.waiting,
+      active: [...this.consumers.values()].flatMap((c) => [...c.inflight.values()].filter((job) => job.name === name)),
+      delayed: [...this.delayed].filter((job) => job.name === name),
+      failed: [...queue.failed.values()].reverse(),
+      succeeded: queue.succeeded,
+      dropped: queue.dropped,
+      counts: { ...queue.counts },
+    };
+  }
+
+  /** Where job `id` is: its state and the job, or undefined. Ids are unique across job names. */
+  locate(id: string): { state: JobState; job: QueuedJob } | undefined {
+    for (const queue of this.queues.values()) {
+      const failed = queue.failed.get(id);
+      if (failed) return { state: 'failed', job: failed };
+      for (const job of queue.waiting) if (job.id === id) return { state: 'waiting', job };
+      for (const job of queue.succeeded) if (job.id === id) return { state: 'succeeded', job };
+    }
+    for (const job of this.delayed) if (job.id === id) return { state: 'delayed', job };
+    for (const consumer of this.consumers.values()) {
+      const job = consumer.inflight.get(id);
+      if (job) return { state: 'active', job };
+    }
+    return undefined;
+  }
+
+  /** Takes a waiting, delayed, failed or succeeded job out of the queue; an active one stays. */
+  withdraw(id: string): JobState | undefined {
+    const found = this.locate(id);
+    if (!found || found.state === 'active') return found?.state;
+    const queue = this.queues.get(found.job.name)!;
+    switch (found.state) {
+      case 'waiting':
+        queue.waiting.remove((job) => job === found.job);
+        queue.counts.waiting -= 1;
+        this.queued -= 1;
+        break;
+      case 'delayed':
+        this.delayed.remove(found.job);
+        queue.counts.delayed -= 1;
+        this.queued -= 1;
+        break;
+      case 'failed':
+        queue.failed.delete(id);
+        queue.counts.failed = queue.failed.size;
+        break;
+      case 'succeeded':
+        queue.succeeded.removeWhere((job) => job === found.job);
+        break;
+    }
+    return found.state;
+  }
+
+  /** A failed job runs again: same id and data, attempts counted afresh. False when it is not failed. */
+  retry(id: string): boolean {
+    const found = this.locate(id);
+    if (found?.state !== 'failed' || this.stopped) return false;
+    this.withdraw(id);
+    const job = found.job;
+    Object.assign(job, { attempt: 1, runAt: 0, started: 0, finished: 0, errors: undefined, retried: job.retried + 1 });
+    const queue = this.queues.get(job.name)!;
+    queue.waiting.push(job);
+    queue.counts.waiting += 1;
+    this.queued += 1;
+    this.pump(queue);
+    return true;
   }
 
   // --- dispatch ---------------------------------------------------------------------------
@@ -278,6 +427,7 @@ export class EmbeddedBroker {
       queue.counts.active += 1;
       consumer.credits.set(queue.name, consumer.credits.get(queue.name)! - 1);
       consumer.inflight.set(job.id, job);
+      job.started = Date.now();
       const run: RunItem = { id: job.id, name: job.name, data: job.data, attempt: job.attempt, attempts: job.attempts };
       this.sendRun(consumer.peer, run);
     }
@@ -372,4 +522,11 @@ export class EmbeddedBroker {
     this.warned.add(job);
     this.options.log.warn(`"${job}" jobs are being enqueued but no worker of this crew takes them: they wait in memory until one does (start one with --worker, and check --queues / worker.queues)`, { job });
   }
+}
+
+function noteFailure(job: QueuedJob, result: Extract<DoneItem, { ok: false }>, now: number): void {
+  const stack = result.stack === undefined ? undefined : result.stack.length > MAX_STACK ? `${result.stack.slice(0, MAX_STACK)}\n…` : result.stack;
+  const errors = (job.errors ??= []);
+  errors.push({ attempt: job.attempt, message: result.error, stack, started: job.started, ms: job.started > 0 ? now - job.started : 0 });
+  if (errors.length > MAX_ERRORS_KEPT) errors.splice(0, errors.length - MAX_ERRORS_KEPT);
 }
