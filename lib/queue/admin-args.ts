@@ -25,7 +25,8 @@ const ID = /^[1-9][0-9]{0,15}$/;
 export function shown(value: unknown): string {
   let text: string;
   try {
-    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+    // JSON escapes control characters; what JSON cannot say (undefined, a function) is quoted as text.
+    text = JSON.stringify(value) ?? JSON.stringify(String(value));
   } catch {
     // A value JSON cannot hold (a BigInt, a cycle): its type is enough to name it.
     text = typeof value;

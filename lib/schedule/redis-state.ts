@@ -4,9 +4,11 @@
 //   <prefix>:scheduler:<name>:lastRun  the last run, as JSON (see ./state.ts)
 // It runs on a queue connection (lib/queue/redis/connection.ts): the scheduler's own, the
 // running primary's, or a command's. A reply that is not what crew wrote is read as unknown,
-// never trusted; a pause whose record is unreadable still pauses.
+// never trusted; a pause whose record is unreadable still pauses. The operator's requests wait
+// for a connection just opened; the scheduler's questions fail at once when Redis is away (the
+// tick is then skipped).
 import os from 'node:os';
-import { command } from '../queue/redis/commands.js';
+import { command, whenReady } from '../queue/redis/commands.js';
 import type { RedisConnection } from '../queue/redis/connection.js';
 import { parseLastRun, parsePause, type LastRun, type PauseResult, type ScheduleGate, type ScheduleKeeper, type ScheduleState } from './state.js';
 
@@ -25,6 +27,7 @@ export function redisScheduleState(connection: RedisConnection, prefix: string):
       await command(connection, 'set', lastRunKey(prefix, name), JSON.stringify(run));
     },
     async states(names) {
+      await whenReady(connection);
       if (names.length === 0) return {};
       const [pauses, runs] = await Promise.all([
         command<unknown[]>(connection, 'hmget', pausedKey(prefix), ...names),
@@ -40,12 +43,14 @@ export function redisScheduleState(connection: RedisConnection, prefix: string):
       return states;
     },
     async pause(name) {
+      await whenReady(connection);
       const since = new Date().toISOString();
       const set = Number(await command(connection, 'hsetnx', pausedKey(prefix), name, JSON.stringify({ since, by: os.hostname() })));
       if (set === 1) return result(name, true, since);
       return result(name, false, parsePause(await command(connection, 'hget', pausedKey(prefix), name)));
     },
     async resume(name) {
+      await whenReady(connection);
       const removed = Number(await command(connection, 'hdel', pausedKey(prefix), name));
       return result(name, removed === 1, null);
     },

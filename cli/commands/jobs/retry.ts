@@ -28,8 +28,8 @@ type RetryArgs = ArgumentsCamelCase<ProjectArgs & { ids?: string[]; failed?: boo
 export async function handler(argv: RetryArgs): Promise<void> {
   const ids = (argv.ids ?? []).map(String);
   if (argv.failed && ids.length > 0) throw new UsageError('jobs retry: name job ids or --failed, not both');
-  if (!argv.failed && ids.length === 0) throw new UsageError('jobs retry: name the failed jobs to retry (email:42 …), or --failed for all of them');
   if (!argv.failed && argv.job !== undefined) throw new UsageError('jobs retry: --job goes with --failed; to retry one job, name its id');
+  if (!argv.failed && ids.length === 0) throw new UsageError('jobs retry: name the failed jobs to retry (email:42 …), or --failed for all of them');
   await withQueue(argv, async ({ queue, jobs }) => {
     let args: Record<string, unknown>;
     if (argv.failed) args = { failed: true, ...(argv.job !== undefined ? { job: checked('retry', () => parseJobName(argv.job, jobs)) } : {}) };

@@ -105,7 +105,7 @@ export function embeddedAdmin(broker: EmbeddedBroker): QueueAdmin {
         try {
           const { job } = find(ref);
           const state = broker.withdraw(job.id);
-          if (state === 'active') result.refused.push({ id: refText(job.name, job.id), why: 'it is running: remove it once it has finished or failed' });
+          if (state === 'active') result.refused.push({ id: refText(job.name, job.id), why: `${refText(job.name, job.id)} is running: remove it once it has finished or failed` });
           else result.removed.push(refText(job.name, job.id));
         } catch (error) {
           result.refused.push({ id: shown, why: (error as Error).message });

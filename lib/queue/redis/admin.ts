@@ -6,9 +6,8 @@
 // worker took in the same instant is not removed under it (it is reported as running).
 import type { JobSettings } from '../../app/job-settings.js';
 import { AdminError, compareInState, JOB_STATES, refText, stateWords, type JobDetail, type JobList, type JobRef, type JobState, type ListedJob, type PurgeQuery, type QueueAdmin, type Refusal } from '../admin.js';
-import { COMMAND_CONNECT_TIMEOUT_MS } from '../defaults.js';
 import type { EnqueueRequest } from '../enqueue-request.js';
-import { command, script, transaction } from './commands.js';
+import { command, script, transaction, whenReady } from './commands.js';
 import type { RedisConnection } from './connection.js';
 import { failedKeys, reindexFailed } from './failed-index.js';
 import { detailFromRecent, detailFromRecord, listedFromRecent, listedFromRecord, parseRecent, parseRecord, retriedRecord, unreadable, unreadableError, type BeeRecord, type Placement } from './job-record.js';
@@ -82,14 +81,7 @@ export function redisAdmin(options: RedisAdminOptions): QueueAdmin {
   const key = (job: string, name: string) => `${prefix}:${job}:${name}`;
   const enqueue = createProducer(connection, prefix, jobs);
   const names = (job?: string) => (job === undefined ? [...jobs.keys()] : [job]);
-  const ready = async () => {
-    if (connection.down) throw new AdminError(connection.unusableReason());
-    if (!connection.usable) {
-      await connection.whenUsable(COMMAND_CONNECT_TIMEOUT_MS, true).catch((error: Error) => {
-        throw new AdminError(error.message);
-      });
-    }
-  };
+  const ready = () => whenReady(connection);
 
   /** Each id's record: null when the job is gone, undefined when its record is unreadable. */
   const records = async (job: string, ids: string[]): Promise<Array<BeeRecord | null | undefined>> => {
@@ -260,17 +252,23 @@ export function redisAdmin(options: RedisAdminOptions): QueueAdmin {
       for (const name of names(job)) {
         await reindexFailed(connection, prefix, name);
         const keys = failedKeys(prefix, name);
-        // Oldest failure first; what is retried leaves the index, so the window moves by what stays.
+        // What failed until now, oldest first. What is retried leaves the index, so the window
+        // moves by what stays; a retried job that fails again meanwhile comes back later than
+        // `until` (and is skipped if the clocks of two hosts disagree): it is not retried twice.
+        const until = Date.now();
+        const seen = new Set<string>();
         let start = 0;
         for (;;) {
-          const ids = await command<string[]>(connection, 'zrange', keys.failedAt, start, start + BATCH - 1);
+          const ids = await command<string[]>(connection, 'zrangebyscore', keys.failedAt, '-inf', until, 'LIMIT', start, BATCH);
           if (ids.length === 0) break;
           const read = await records(name, ids);
           for (const [i, id] of ids.entries()) {
             const record = read[i];
             const where: Placement = { job: name, id, state: 'failed' };
-            if (record && (await retryOne(where, record))) result.retried.push(refText(name, id));
-            else {
+            if (!seen.has(id) && record && (await retryOne(where, record))) {
+              seen.add(id);
+              result.retried.push(refText(name, id));
+            } else {
               start += 1;
               if (record === undefined) result.refused.push({ id: refText(name, id), why: unreadableError(name, id).message });
             }

@@ -4,6 +4,7 @@
 // not answer; an error never carries the password of the URL.
 import { redactText } from '../../config/redact.js';
 import { withTimeout } from '../../util/with-timeout.js';
+import { COMMAND_CONNECT_TIMEOUT_MS } from '../defaults.js';
 import type { RedisConnection } from './connection.js';
 
 /** Long enough for a command over thousands of keys on a busy Redis; short enough for a person waiting. */
@@ -14,6 +15,19 @@ export type Command = [name: string, ...args: Array<string | number>];
 /** Redis could not be reached, or refused a command: a sentence naming it, password-free. */
 export class RedisCommandError extends Error {
   override name = 'RedisCommandError';
+}
+
+/**
+ * For an operator's request on a connection that may just have been opened: waits for its
+ * first connection (failing as soon as an attempt fails), and fails at once while Redis is
+ * known to be away.
+ */
+export async function whenReady(connection: RedisConnection): Promise<void> {
+  if (connection.down) throw new RedisCommandError(connection.unusableReason());
+  if (connection.usable) return;
+  await connection.whenUsable(COMMAND_CONNECT_TIMEOUT_MS, true).catch((error: Error) => {
+    throw new RedisCommandError(error.message);
+  });
 }
 
 function bounded<T>(connection: RedisConnection, what: string, run: (done: (error: Error | null, reply: T) => void) => void): Promise<T> {
