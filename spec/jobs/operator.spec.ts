@@ -91,8 +91,8 @@ for (const driver of ['embedded', 'redis'] as const) {
           assert.ok(error.started !== null && typeof error.ms === 'number', 'each attempt\'s timing');
         }
         const text = await jobs.jobsCommand(['show', `failing:${failing}`]);
-        assert.match(text.stdout, new RegExp(`^failing:${failing}  failed  \\(attempt 3 of 3\\)$`, 'm'));
-        assert.match(text.stdout, /^attempt 3 failed \(started .*, ran \d+ ms\):\n  Error: always fails\n {6}at /m);
+        assert.match(text.stdout, new RegExp(`^failing:${failing} {2}failed {2}\\(attempt 3 of 3\\)$`, 'm'));
+        assert.match(text.stdout, /^attempt 3 failed \(started .*, ran \d+ ms\):\n {2}Error: always fails\n {6}at /m);
         if (driver === 'embedded') assert.deepEqual((await json<JobDetail>(['show', gate])).data, { file: gateFile }, 'a bare id names one job');
         const missing = await jobs.jobsCommand(['show', 'echo:999999']);
         assert.equal(missing.code, 1);

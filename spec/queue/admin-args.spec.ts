@@ -96,7 +96,7 @@ describe('the operator\'s arguments', () => {
       fc.property(fc.oneof(fc.anything(), fc.string({ unit: 'binary', maxLength: 500 })), (value) => {
         const text = shown(value);
         assert.ok(text.length <= 60);
-        assert.doesNotMatch(text, /[\u0000-\u001f]/, 'control characters are escaped');
+        assert.ok(![...text].some((c) => c.charCodeAt(0) < 0x20), 'control characters are escaped');
       }),
     );
   });
