@@ -115,6 +115,7 @@ export function redisAdmin(options: RedisAdminOptions): QueueAdmin {
     }
   };
 
+  /** The newest succeeded jobs, `limit` at most (0: all the list holds). */
   const recent = async (job: string, limit: number) => {
     const [total, entries] = await transaction(connection, [['llen', recentKey(prefix, job)], ['lrange', recentKey(prefix, job), 0, limit - 1]]);
     return { total: Number(total), entries: (entries as unknown[]).map(parseRecent).filter((e) => e !== undefined) };
@@ -131,7 +132,8 @@ export function redisAdmin(options: RedisAdminOptions): QueueAdmin {
       ['lrange', key(job, 'active'), 0, -1],
     ]);
     if (text === null || text === undefined) {
-      const { entries } = await recent(job, options.keepSucceeded);
+      // The whole list: it is bounded by the workers' queue.keepSucceeded, whatever this one's says.
+      const { entries } = await recent(job, 0);
       const entry = entries.find((e) => e.id === id);
       return entry ? { where: { job, id, state: 'succeeded' }, record: undefined, detail: detailFromRecent(job, entry) } : undefined;
     }
