@@ -24,7 +24,8 @@ import {
 } from '../admin.js';
 import type { EnqueueRequest } from '../enqueue-request.js';
 import type { QueueStats } from '../types.js';
-import type { EmbeddedBroker, JobQueueView, QueuedJob } from './broker.js';
+import type { EmbeddedBroker, JobQueueView } from './broker.js';
+import type { QueuedJob } from './kept-jobs.js';
 
 export function embeddedAdmin(broker: EmbeddedBroker): QueueAdmin {
   const names = (job?: string) => (job === undefined ? [...broker.jobs.keys()] : [job]);

@@ -15,7 +15,7 @@
 // worker's business (a timed-out run comes back as a failure).
 import { message } from '../../protocol/messages.js';
 import type { QueueBody } from '../../protocol/messages.js';
-import type { Backoff, JobSettings } from '../../app/job-settings.js';
+import type { JobSettings } from '../../app/job-settings.js';
 import type { CrewLogger } from '../../log/index.js';
 import { retryDelay } from '../backoff.js';
 import { EnqueueError, type EnqueueRequest } from '../enqueue-request.js';
@@ -23,7 +23,7 @@ import { emptyCounts, type JobCounts, type QueueStats } from '../types.js';
 import type { JobState } from '../admin.js';
 import { DelayHeap } from './delay-heap.js';
 import { Fifo } from './fifo.js';
-import { Ring } from '../ring.js';
+import { KeptJobs, noteFailure, type QueuedJob } from './kept-jobs.js';
 import { parseToBroker, type DoneItem, type EnqueuedItem, type EnqueueItem, type RunItem, type ToBroker, type ToClient } from './protocol.js';
 
 /** A child as the broker sees it: the supervisor's ChildSlot fits. */
@@ -42,33 +42,6 @@ export interface BrokerOptions {
   keepFailed: number;
   /** Succeeded jobs kept per job name (queue.keepSucceeded), for the operator to look at. */
   keepSucceeded: number;
-}
-
-export interface FailedAttempt {
-  attempt: number;
-  message: string;
-  stack: string | undefined;
-  started: number;
-  ms: number;
-}
-
-export interface QueuedJob {
-  id: string;
-  name: string;
-  data: unknown;
-  attempt: number;
-  attempts: number;
-  backoff: Backoff;
-  runAt: number;
-  created: number;
-  /** When its last run started; 0 before the first. */
-  started: number;
-  /** When it succeeded, or failed for good; 0 until then. */
-  finished: number;
-  /** Its failed attempts, oldest first (the newest MAX_ERRORS_KEPT). */
-  errors: FailedAttempt[] | undefined;
-  /** Times an operator retried it. */
-  retried: number;
 }
 
 /** One job name's jobs, read-only, for the operator's listings. */
@@ -93,15 +66,8 @@ interface JobQueue {
   /** Where the round robin over consumers resumes. */
   next: number;
   counts: JobCounts;
-  /** By id, oldest first. */
-  failed: Map<string, QueuedJob>;
-  succeeded: Ring<QueuedJob>;
-  dropped: number;
+  kept: KeptJobs;
 }
-
-/** A job's attempts past this many keep only the newest errors; a stack past MAX_STACK is cut. */
-const MAX_ERRORS_KEPT = 50;
-const MAX_STACK = 16 * 1024;
 
 interface Consumer {
   peer: BrokerPeer;
@@ -122,6 +88,8 @@ export class EmbeddedBroker {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private stopped = false;
+  /** The time of the message being handled; 0 outside one. */
+  private turnNow = 0;
 
   /** The app's jobs, for checking a request before `enqueue`. */
   get jobs(): ReadonlyMap<string, JobSettings> {
@@ -135,7 +103,7 @@ export class EmbeddedBroker {
     this.keepFailed = options.keepFailed;
     this.keepSucceeded = options.keepSucceeded;
     for (const name of options.jobs.keys()) {
-      this.queues.set(name, { name, waiting: new Fifo(), consumers: [], next: 0, counts: emptyCounts(), failed: new Map(), succeeded: new Ring(this.keepSucceeded), dropped: 0 });
+      this.queues.set(name, { name, waiting: new Fifo(), consumers: [], next: 0, counts: emptyCounts(), kept: new KeptJobs(this.keepFailed, this.keepSucceeded) });
     }
   }
 
@@ -159,14 +127,14 @@ export class EmbeddedBroker {
       attempts: 1 + (request.retries ?? settings.retries),
       backoff: settings.backoff,
       runAt: 0,
-      created: Date.now(),
+      created: this.now(),
       started: 0,
       finished: 0,
       errors: undefined,
       retried: 0,
     };
     this.queued += 1;
-    if (request.delay > 0) this.delay(queue, job, Date.now() + request.delay);
+    if (request.delay > 0) this.delay(queue, job, this.now() + request.delay);
     else {
       queue.waiting.push(job);
       queue.counts.waiting += 1;
@@ -189,7 +157,14 @@ export class EmbeddedBroker {
       this.options.log.warn(`embedded queue: refused a message from ${peer.tag}: ${parsed.why}`, { child: peer.tag });
       return;
     }
-    this.handlers[parsed.value.op](peer, parsed.value as never);
+    // One clock read per message: its jobs arrived together, and the times the operator sees
+    // (created, started, finished) need no finer grain than that.
+    this.turnNow = Date.now();
+    try {
+      this.handlers[parsed.value.op](peer, parsed.value as never);
+    } finally {
+      this.turnNow = 0;
+    }
   }
 
   /** A child exited (any child, any reason): its runs in hand go back to the front of their queues. */
@@ -309,36 +284,29 @@ export class EmbeddedBroker {
     queue.counts.active -= 1;
     if (result.ok) {
       queue.counts.succeeded += 1;
-      job.finished = Date.now();
-      queue.succeeded.push(job);
+      queue.kept.succeed(job, this.now());
       return queue;
     }
-    const now = Date.now();
+    const now = this.now();
     noteFailure(job, result, now);
     if (job.attempt < job.attempts) {
       const wait = retryDelay(job.backoff, job.attempt);
       job.attempt += 1;
       this.queued += 1;
-      if (wait > 0) this.delay(queue, job, Date.now() + wait);
+      if (wait > 0) this.delay(queue, job, now + wait);
       else {
         queue.waiting.push(job);
         queue.counts.waiting += 1;
       }
     } else {
-      job.finished = now;
-      this.keepFailedJob(queue, job);
+      queue.kept.fail(job, now);
+      queue.counts.failed = queue.kept.failed.size;
     }
     return queue;
   }
 
-  private keepFailedJob(queue: JobQueue, job: QueuedJob): void {
-    queue.failed.set(job.id, job);
-    for (const oldest of queue.failed.keys()) {
-      if (queue.failed.size <= this.keepFailed) break;
-      queue.failed.delete(oldest);
-      queue.dropped += 1;
-    }
-    queue.counts.failed = queue.failed.size;
+  private now(): number {
+    return this.turnNow || Date.now();
   }
 
   // --- for the operator (./admin.ts) ----------------------------------------------------
@@ -350,9 +318,9 @@ export class EmbeddedBroker {
       waiting: queue.waiting,
       active: [...this.consumers.values()].flatMap((c) => [...c.inflight.values()].filter((job) => job.name === name)),
       delayed: [...this.delayed].filter((job) => job.name === name),
-      failed: [...queue.failed.values()].reverse(),
-      succeeded: queue.succeeded,
-      dropped: queue.dropped,
+      failed: [...queue.kept.failed.values()].reverse(),
+      succeeded: queue.kept.succeeded,
+      dropped: queue.kept.dropped,
       counts: { ...queue.counts },
     };
   }
@@ -360,10 +328,9 @@ export class EmbeddedBroker {
   /** Where job `id` is: its state and the job, or undefined. Ids are unique across job names. */
   locate(id: string): { state: JobState; job: QueuedJob } | undefined {
     for (const queue of this.queues.values()) {
-      const failed = queue.failed.get(id);
-      if (failed) return { state: 'failed', job: failed };
+      const kept = queue.kept.find(id);
+      if (kept) return kept;
       for (const job of queue.waiting) if (job.id === id) return { state: 'waiting', job };
-      for (const job of queue.succeeded) if (job.id === id) return { state: 'succeeded', job };
     }
     for (const job of this.delayed) if (job.id === id) return { state: 'delayed', job };
     for (const consumer of this.consumers.values()) {
@@ -390,11 +357,9 @@ export class EmbeddedBroker {
         this.queued -= 1;
         break;
       case 'failed':
-        queue.failed.delete(id);
-        queue.counts.failed = queue.failed.size;
-        break;
       case 'succeeded':
-        queue.succeeded.removeWhere((job) => job === found.job);
+        queue.kept.remove(found.job);
+        queue.counts.failed = queue.kept.failed.size;
         break;
     }
     return found.state;
@@ -427,7 +392,7 @@ export class EmbeddedBroker {
       queue.counts.active += 1;
       consumer.credits.set(queue.name, consumer.credits.get(queue.name)! - 1);
       consumer.inflight.set(job.id, job);
-      job.started = Date.now();
+      job.started = this.now();
       const run: RunItem = { id: job.id, name: job.name, data: job.data, attempt: job.attempt, attempts: job.attempts };
       this.sendRun(consumer.peer, run);
     }
@@ -481,7 +446,9 @@ export class EmbeddedBroker {
       queue.counts.waiting += 1;
       touched.add(queue);
     }
+    this.turnNow = now;
     for (const queue of touched) this.pump(queue);
+    this.turnNow = 0;
     this.arm();
   }
 
@@ -524,9 +491,3 @@ export class EmbeddedBroker {
   }
 }
 
-function noteFailure(job: QueuedJob, result: Extract<DoneItem, { ok: false }>, now: number): void {
-  const stack = result.stack === undefined ? undefined : result.stack.length > MAX_STACK ? `${result.stack.slice(0, MAX_STACK)}\n…` : result.stack;
-  const errors = (job.errors ??= []);
-  errors.push({ attempt: job.attempt, message: result.error, stack, started: job.started, ms: job.started > 0 ? now - job.started : 0 });
-  if (errors.length > MAX_ERRORS_KEPT) errors.splice(0, errors.length - MAX_ERRORS_KEPT);
-}
