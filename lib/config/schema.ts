@@ -131,6 +131,8 @@ export const crewConfigSchema = z.strictObject({
     prefix: text({ nonEmpty: true }).withDefault(() => 'crew'),
     maxQueued: integer(1).withDefault(() => 100_000),
     stallInterval: duration({ positive: true }).withDefault(() => 5_000),
+    keepFailed: integer(0).withDefault(() => 10_000),
+    keepSucceeded: integer(0, 100_000).withDefault(() => 100),
   }),
   supervisor: supervisorSchema,
   log: section({

@@ -67,6 +67,10 @@ export interface CrewConfig {
     maxQueued: number;
     /** redis: how long a job of a worker that stopped answering waits before it runs again (ms). */
     stallInterval: number;
+    /** Failed jobs kept per job name for `crew jobs list`, newest first; the oldest beyond are dropped. */
+    keepFailed: number;
+    /** Succeeded jobs kept per job name for `crew jobs list --state succeeded`. */
+    keepSucceeded: number;
   };
   supervisor: SupervisorConfig;
   log: {

@@ -15,7 +15,7 @@ import { resolveSchedules } from '../schedule/validate.js';
 import { Supervisor, cpuCount } from './supervisor.js';
 import { handleSignals } from './signals.js';
 import { watchSources } from './watch-sources.js';
-import { createPrimaryQueue } from './embedded-queue.js';
+import { createPrimaryQueue } from './queue-admin.js';
 import { resolveDriver } from '../queue/resolve-driver.js';
 import { startControlServer } from '../control/server.js';
 import { supervisorVerbs } from './supervisor-verbs.js';

@@ -156,7 +156,7 @@ describe('loadConfig', () => {
   it('lists the known keys when no key is close', (t) => {
     const dir = configDir(t, { 'default.yaml': 'queue: { zzz: 1 }\n' });
     const error = loadError(() => loadConfig({ dir, env: 'development', environ: {} }));
-    assert.equal(error.message, `${inDir(dir, 'default.yaml')}: queue.zzz: unknown key (known keys here: driver, url, prefix, maxQueued, stallInterval)`);
+    assert.equal(error.message, `${inDir(dir, 'default.yaml')}: queue.zzz: unknown key (known keys here: driver, url, prefix, maxQueued, stallInterval, keepFailed, keepSucceeded)`);
   });
 
   it('reports YAML syntax errors with line and column', (t) => {

@@ -9,7 +9,7 @@ describe('crewConfigSchema', () => {
       server: { port: 3000, host: '127.0.0.1', instances: 1 },
       worker: { instances: 1, queues: [] },
       scheduler: {},
-      queue: { driver: 'auto', url: '', prefix: 'crew', maxQueued: 100_000, stallInterval: 5000 },
+      queue: { driver: 'auto', url: '', prefix: 'crew', maxQueued: 100_000, stallInterval: 5000, keepFailed: 10_000, keepSucceeded: 100 },
       supervisor: {
         grace: 8000,
         readyTimeout: 30_000,

@@ -8,7 +8,7 @@ import { message, type QueueBody } from '../../protocol/messages.js';
 import { BROKER_ANSWER_TIMEOUT_MS, ENQUEUE_TIMEOUT_MS } from '../defaults.js';
 import { checkEnqueue, EnqueueError } from '../enqueue-request.js';
 import type { ConsumedJob, Consumption, QueueDriver, RunJob } from '../types.js';
-import { parseToClient, type DoneItem, type EnqueueItem, type RunItem, type ToBroker, type ToClient } from './protocol.js';
+import { isScheduleOp, parseToClient, type DoneItem, type EnqueueItem, type RunItem, type ToBroker, type ToClient } from './protocol.js';
 
 export interface EmbeddedClientOptions {
   jobs: ReadonlyMap<string, JobSettings>;
@@ -141,6 +141,8 @@ export function createEmbeddedClient(options: EmbeddedClientOptions): EmbeddedCl
     },
 
     receive(body: QueueBody): void {
+      // The schedules' ops are the scheduler's (./schedule-link.ts), which listens for itself.
+      if (isScheduleOp(body)) return;
       const parsed = parseToClient(body);
       if (!parsed.ok) {
         options.warn(`embedded queue: refused a message from the primary: ${parsed.why}`);
@@ -198,7 +200,7 @@ class WorkerSide {
     for (const job of jobs) {
       const running = this.run(job).then(
         () => this.report({ id: job.id, ok: true }),
-        (error: unknown) => this.report({ id: job.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) => this.report(failure(job.id, error)),
       );
       this.active.set(job.id, running);
       void running.finally(() => this.active.delete(job.id));
@@ -216,4 +218,10 @@ class WorkerSide {
     clearTimeout(timer);
     flush();
   }
+}
+
+/** A failed run as the broker keeps it: the message, and the stack for `crew jobs show`. */
+function failure(id: string, error: unknown): DoneItem {
+  if (!(error instanceof Error)) return { id, ok: false, error: String(error) };
+  return typeof error.stack === 'string' ? { id, ok: false, error: error.message, stack: error.stack } : { id, ok: false, error: error.message };
 }

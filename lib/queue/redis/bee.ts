@@ -25,7 +25,10 @@ export interface RedisV3Client extends EventEmitter {
   options: object;
   ping(callback: Callback<string>): boolean;
   incrby(key: string, by: number, callback: Callback<number>): boolean;
-  multi(): RedisV3Multi;
+  /** Any command by name, e.g. ('hmget', [key, id1, id2]): what ./commands.ts uses. */
+  send_command(command: string, args: Array<string | number>, callback: Callback<unknown>): boolean;
+  /** A transaction of the given commands, each [name, ...args]. */
+  multi(commands?: Array<Array<string | number>>): RedisV3Multi;
   quit(callback?: Callback<string>): boolean;
   end(flush: boolean): void;
 }

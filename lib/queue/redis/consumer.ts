@@ -8,8 +8,14 @@
 //   check per interval through, fleet-wide), so a dead worker's job runs again after one to
 //   two intervals (at least once);
 // - timeouts are not bee-queue's: the worker enforces them (see components/worker), because
-//   bee-queue would fail the job and leave the handler running unseen.
+//   bee-queue would fail the job and leave the handler running unseen;
+// - what the operator sees of a job (../admin.ts): bee-queue records a failed attempt's stack
+//   only, so a failed attempt also notes when it started and how long it ran in the job's
+//   options (`options.crew.runs`, saved with the failure by bee-queue itself); a job that fails
+//   for good is indexed and the failed jobs are bounded (./failed-index.ts); a success costs a
+//   slot in the counter's ring (./success-counter.ts) and nothing more.
 // On stop, each Queue stops taking jobs and waits for its active ones until the deadline.
+import type { EventEmitter } from 'node:events';
 import { redactText } from '../../config/redact.js';
 import type { ConsumedJob, Consumption, JobRun, RunJob } from '../types.js';
 import { BeeQueue, type BeeJob } from './bee.js';
@@ -17,24 +23,41 @@ import type { QueueLog, RedisConnection } from './connection.js';
 import { workerSettings } from './settings.js';
 import { REPEAT_SILENCE_MS } from '../defaults.js';
 import type { SuccessCounter } from './success-counter.js';
+import { noteFailed } from './failed-index.js';
 
 export interface ConsumeOptions {
   connection: RedisConnection;
   prefix: string;
   stallInterval: number;
   counter: SuccessCounter;
+  /** queue.keepFailed: failed jobs kept per job. */
+  keepFailed: number;
   log: QueueLog;
 }
 
+/** The newest failed attempts whose timings a job's options keep. */
+const RUNS_KEPT = 50;
+
 export async function consumeFromRedis(options: ConsumeOptions, jobs: ConsumedJob[], run: RunJob): Promise<Consumption> {
-  const { connection, prefix, stallInterval, counter, log } = options;
+  const { connection, prefix, stallInterval, counter, keepFailed, log } = options;
   const reportError = errorReporter(connection, log);
   const queues = jobs.map(({ name, concurrency }) => {
     const queue = new BeeQueue(name, workerSettings(prefix, connection.client, stallInterval));
     queue.on('error', (error: Error) => reportError(name, error));
     queue.process(concurrency, async (job: BeeJob) => {
-      await run(toRun(name, job));
-      counter.add(name);
+      const started = Date.now();
+      const jobRun = toRun(name, job);
+      try {
+        await run(jobRun);
+      } catch (error) {
+        noteRun(job, started);
+        throw error;
+      }
+      counter.add(jobRun, started, (job.options as { timestamp?: number }).timestamp ?? 0);
+    });
+    // After bee-queue has moved the job to its failed set.
+    (queue as unknown as EventEmitter).on('failed:fatal', (job: BeeJob) => {
+      noteFailed(connection, prefix, name, String(job.id), keepFailed).catch((error: Error) => reportError(name, new Error(`indexing failed job ${name}:${job.id}: ${error.message}`)));
     });
     return queue;
   });
@@ -60,6 +83,15 @@ export async function consumeFromRedis(options: ConsumeOptions, jobs: ConsumedJo
       return stopping;
     },
   };
+}
+
+/** Notes a failed attempt's timing in the job's options, which bee-queue saves with the failure. */
+function noteRun(job: BeeJob, started: number): void {
+  const options = job.options as { crew?: { runs?: unknown } };
+  const crew = (options.crew ??= {});
+  const runs = Array.isArray(crew.runs) ? (crew.runs as Array<[number, number]>) : (crew.runs = []);
+  runs.push([started, Date.now() - started]);
+  if (runs.length > RUNS_KEPT) runs.splice(0, runs.length - RUNS_KEPT);
 }
 
 function toRun(name: string, job: BeeJob): JobRun {

@@ -18,7 +18,7 @@ export interface RedisDriver extends QueueDriver {
 export function createRedisDriver(queue: CrewConfig['queue'], jobs: ReadonlyMap<string, JobSettings>, log: QueueLog): RedisDriver {
   const connection = connectRedis(queue.url, log);
   const enqueue = createProducer(connection, queue.prefix, jobs);
-  const counter = countSuccesses(connection, queue.prefix);
+  const counter = countSuccesses(connection, queue.prefix, queue.keepSucceeded);
   const consumptions: Array<{ stop(deadline: number): Promise<void> }> = [];
   let closing: Promise<void> | undefined;
 
@@ -27,7 +27,7 @@ export function createRedisDriver(queue: CrewConfig['queue'], jobs: ReadonlyMap<
     enqueue,
     async consume(consumed, run) {
       await connection.whenUsable(2 ** 31 - 1);
-      const consumption = await consumeFromRedis({ connection, prefix: queue.prefix, stallInterval: queue.stallInterval, counter, log }, consumed, run);
+      const consumption = await consumeFromRedis({ connection, prefix: queue.prefix, stallInterval: queue.stallInterval, counter, keepFailed: queue.keepFailed, log }, consumed, run);
       consumptions.push(consumption);
       return consumption;
     },
