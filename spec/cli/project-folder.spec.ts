@@ -83,6 +83,6 @@ test('a --json command that fails prints a JSON error on stdout', async (t) => {
 test('crew scheduler without a subcommand says what to name, as crew jobs does', async () => {
   const result = await runCrewToEnd(['scheduler']);
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /^crew: crew scheduler: name a command, `list`/);
+  assert.match(result.stderr, /^crew: crew scheduler: name a command: list, run <name>/);
   assert.doesNotMatch(result.stderr, /Not enough non-option arguments/);
 });
