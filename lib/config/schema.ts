@@ -113,6 +113,7 @@ export const crewConfigSchema = z.strictObject({
     port: integer(1, 65535).withDefault(() => 3000),
     host: text({ nonEmpty: true, what: 'a host name or IP address' }).withDefault(() => '127.0.0.1'),
     instances: serverInstances().withDefault(() => 1),
+    drainDelay: duration().withDefault(() => 0),
     supervisor: supervisorOverrideSchema,
   }),
   worker: section({
