@@ -10,7 +10,7 @@ import type { VerbTable } from '../control/verbs.js';
 import type { CrewLogger } from '../log/index.js';
 import { EmbeddedBroker } from '../queue/embedded/broker.js';
 import { resolveDriver } from '../queue/resolve-driver.js';
-import type { ExitInfo } from './child-slot.js';
+import type { ExitInfo } from './child.js';
 import type { PlannedComponent } from './plan.js';
 import type { SupervisorHooks } from './supervisor.js';
 
@@ -27,8 +27,8 @@ export function createPrimaryQueue(config: CrewConfig, app: AppDefinition, plan:
   const broker = new EmbeddedBroker({ jobs, maxQueued: config.queue.maxQueued, log, consumedJobs: new Set(consumed) });
   return {
     hooks: {
-      onQueueMessage: (slot, body) => broker.receive(slot, body),
-      onChildExit: (slot, info) => broker.release(slot, exitWords(info)),
+      onQueueMessage: (child, body) => broker.receive(child, body),
+      onChildExit: (child, info) => broker.release(child, exitWords(info)),
       stop: () => broker.stop(),
     },
     verbs: jobVerbs(broker),

@@ -9,6 +9,10 @@ import { ArmedSchedule } from './armed-schedule.js';
 import { redisTickLock } from './redis-tick-lock.js';
 import { armedRecord } from './run-record.js';
 import { localTickLock, type TickLock } from './tick-lock.js';
+import { settlesWithin } from '../../util/with-timeout.js';
+
+/** How long the tick lock's connection may take to say goodbye: a frozen Redis never answers. */
+const GOODBYE_MS = 200;
 
 export const runScheduler: ComponentRunner = async ({ app, ctx }) => {
   let schedules;
@@ -30,10 +34,14 @@ export const runScheduler: ComponentRunner = async ({ app, ctx }) => {
 
   let stopping: Promise<void> | undefined;
   const running: RunningComponent = {
+    // No new tick from now on; runs in flight go on until stop's deadline.
+    async quiet() {
+      for (const one of armed) one.quiet();
+    },
     stop(deadline) {
       stopping ??= (async () => {
         await Promise.all(armed.map((one) => one.drain(deadline)));
-        await lock.close();
+        await settlesWithin(lock.close(), GOODBYE_MS);
       })();
       return stopping;
     },

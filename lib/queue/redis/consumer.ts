@@ -9,7 +9,9 @@
 //   two intervals (at least once);
 // - timeouts are not bee-queue's: the worker enforces them (see components/worker), because
 //   bee-queue would fail the job and leave the handler running unseen.
-// On stop, each Queue stops taking jobs and waits for its active ones until the deadline.
+// On stop, each Queue stops taking jobs at once and the active runs get until the deadline;
+// the clients' goodbyes (QUIT) then get a moment only: bee-queue's close never returns while
+// Redis is frozen, and a process that exits closes its sockets anyway.
 import { redactText } from '../../config/redact.js';
 import type { ConsumedJob, Consumption, JobRun, RunJob } from '../types.js';
 import { BeeQueue, type BeeJob } from './bee.js';
@@ -17,6 +19,10 @@ import type { QueueLog, RedisConnection } from './connection.js';
 import { workerSettings } from './settings.js';
 import { REPEAT_SILENCE_MS } from '../defaults.js';
 import type { SuccessCounter } from './success-counter.js';
+import { settlesWithin } from '../../util/with-timeout.js';
+
+/** How long the clients may take to say goodbye once the runs are over. */
+const GOODBYE_MS = 200;
 
 export interface ConsumeOptions {
   connection: RedisConnection;
@@ -29,12 +35,15 @@ export interface ConsumeOptions {
 export async function consumeFromRedis(options: ConsumeOptions, jobs: ConsumedJob[], run: RunJob): Promise<Consumption> {
   const { connection, prefix, stallInterval, counter, log } = options;
   const reportError = errorReporter(connection, log);
+  const active = new Set<Promise<void>>();
   const queues = jobs.map(({ name, concurrency }) => {
     const queue = new BeeQueue(name, workerSettings(prefix, connection.client, stallInterval));
     queue.on('error', (error: Error) => reportError(name, error));
-    queue.process(concurrency, async (job: BeeJob) => {
-      await run(toRun(name, job));
-      counter.add(name);
+    queue.process(concurrency, (job: BeeJob) => {
+      const running = run(toRun(name, job)).then(() => counter.add(name));
+      active.add(running);
+      void running.catch(() => undefined).finally(() => active.delete(running));
+      return running;
     });
     return queue;
   });
@@ -52,10 +61,13 @@ export async function consumeFromRedis(options: ConsumeOptions, jobs: ConsumedJo
     stop(deadline) {
       stopping ??= (async () => {
         const wait = Math.max(1, deadline - Date.now());
-        // A close that times out leaves its unfinished jobs active in Redis: the stalled-job
-        // check of another worker runs them again. The worker reports them by name.
-        await Promise.allSettled(queues.map((queue) => queue.close(wait)));
-        await counter.flush();
+        // close() takes no new job from now on. One that times out leaves its unfinished jobs
+        // active in Redis: the stalled-job check of another worker runs them again. The worker
+        // reports them by name.
+        const closed = Promise.allSettled(queues.map((queue) => queue.close(wait)));
+        await settlesWithin(Promise.allSettled([...active]), wait);
+        await settlesWithin(closed, GOODBYE_MS);
+        await settlesWithin(counter.flush(), GOODBYE_MS);
       })();
       return stopping;
     },
