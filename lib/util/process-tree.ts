@@ -5,60 +5,94 @@
 // (what its component left running), and by a child's orphan guard when the primary is gone.
 //
 // Limits: a process that made itself a daemon (double fork, reparented to init) has left the
-// tree and is out of reach; a pid reused within the few milliseconds of a walk could be hit.
+// tree and is out of reach; a pid reused within the moment of a walk could be hit.
 //
 // The three functions are self-contained on purpose — no imports, no names from outside but
 // each other's — because the orphan guard's thread runs their source text (see
 // lib/child/orphan-guard.ts). They take `load` (a CommonJS require) for node:fs and
-// node:child_process. A walk of ~100 processes takes about a millisecond (docs/benchmarks.md).
+// node:child_process. How long a walk takes: docs/benchmarks.md, "Shutdown".
 
 type Load = (id: string) => unknown;
 
-/** Every live descendant of `root` (children first, then theirs), zombies excluded. */
+/**
+ * Every live descendant of `root` (children first, then theirs), zombies excluded. On Linux it
+ * reads each process's own list of children (/proc/<pid>/task/<tid>/children: a few small
+ * files, about a millisecond when there is nothing to find); without those files, the whole
+ * process table (/proc/<pid>/stat of every process, or `ps` without /proc).
+ */
 export function descendantsOf(root: number, load: Load): number[] {
   const fs = load('node:fs') as typeof import('node:fs');
-  const children = new Map<number, number[]>();
-  const note = (pid: number, ppid: number) => {
-    const list = children.get(ppid);
-    if (list) list.push(pid);
-    else children.set(ppid, [pid]);
+  const read = (file: string): string | undefined => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      // Exited since we looked: not there any more.
+      return undefined;
+    }
   };
-  let names: string[] | undefined;
-  try {
-    names = fs.readdirSync('/proc');
-  } catch {
-    // No /proc (macOS, a BSD): ask ps below.
-    names = undefined;
-  }
-  if (names !== undefined) {
-    for (const name of names) {
-      const code = name.charCodeAt(0);
-      if (code < 48 || code > 57) continue;
-      let stat: string;
-      try {
-        stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      } catch {
-        // Exited between the listing and this read: not a descendant any more.
-        continue;
-      }
-      // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[0] === 'Z') continue;
-      note(Number(name), Number(fields[1]));
-    }
-  } else {
-    const cp = load('node:child_process') as typeof import('node:child_process');
-    const table = cp.execFileSync('ps', ['-A', '-o', 'pid=', '-o', 'ppid=', '-o', 'stat='], { encoding: 'utf8' });
-    for (const line of table.split('\n')) {
-      const [pid, ppid, state] = line.trim().split(/\s+/);
-      if (pid && ppid && !state?.startsWith('Z')) note(Number(pid), Number(ppid));
-    }
-  }
+  // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
+  const statOf = (text: string) => text.slice(text.lastIndexOf(')') + 2).split(' ');
   const found: number[] = [];
   const queue = [root];
+  const hasChildFiles = fs.existsSync(`/proc/${process.pid}/task/${process.pid}/children`);
+
+  let childrenOf: (pid: number) => number[];
+  if (hasChildFiles) {
+    childrenOf = (pid) => {
+      let tasks: string[];
+      try {
+        tasks = fs.readdirSync(`/proc/${pid}/task`);
+      } catch {
+        // Gone: no children to find.
+        return [];
+      }
+      const children: number[] = [];
+      for (const tid of tasks) {
+        for (const word of (read(`/proc/${pid}/task/${tid}/children`) ?? '').split(' ')) {
+          if (word === '') continue;
+          const stat = read(`/proc/${word}/stat`);
+          if (stat !== undefined && statOf(stat)[0] !== 'Z') children.push(Number(word));
+        }
+      }
+      return children;
+    };
+  } else {
+    const table = new Map<number, number[]>();
+    const note = (pid: number, ppid: number) => {
+      const list = table.get(ppid);
+      if (list) list.push(pid);
+      else table.set(ppid, [pid]);
+    };
+    let names: string[] | undefined;
+    try {
+      names = fs.readdirSync('/proc');
+    } catch {
+      // No /proc (macOS, a BSD): ask ps below.
+      names = undefined;
+    }
+    if (names !== undefined) {
+      for (const name of names) {
+        const code = name.charCodeAt(0);
+        if (code < 48 || code > 57) continue;
+        const stat = read(`/proc/${name}/stat`);
+        if (stat === undefined) continue;
+        const fields = statOf(stat);
+        if (fields[0] !== 'Z') note(Number(name), Number(fields[1]));
+      }
+    } else {
+      const cp = load('node:child_process') as typeof import('node:child_process');
+      const listing = cp.execFileSync('ps', ['-A', '-o', 'pid=', '-o', 'ppid=', '-o', 'stat='], { encoding: 'utf8' });
+      for (const line of listing.split('\n')) {
+        const [pid, ppid, state] = line.trim().split(/\s+/);
+        if (pid && ppid && !state?.startsWith('Z')) note(Number(pid), Number(ppid));
+      }
+    }
+    childrenOf = (pid) => table.get(pid) ?? [];
+  }
+
   for (let i = 0; i < queue.length; i += 1) {
-    for (const child of children.get(queue[i]!) ?? []) {
-      if (found.includes(child)) continue;
+    for (const child of childrenOf(queue[i]!)) {
+      if (found.includes(child) || child === root) continue;
       found.push(child);
       queue.push(child);
     }

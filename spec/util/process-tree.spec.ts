@@ -29,6 +29,14 @@ test('descendantsOf finds children and grandchildren', async (t) => {
   assert.deepEqual(descendantsOf(2 ** 22 + 7, load), [], 'no process, no descendants');
 });
 
+test('without the per-process children files, the walk of the whole process table finds the same tree', async (t) => {
+  const { root } = await tree();
+  t.after(() => killTree(root, true, load));
+  const fs = load('node:fs') as typeof import('node:fs');
+  const withoutChildFiles = (id: string) => (id === 'node:fs' ? { ...fs, existsSync: () => false } : load(id));
+  assert.deepEqual(descendantsOf(root, withoutChildFiles).sort(), descendantsOf(root, load).sort());
+});
+
 test('killTree kills every descendant and, when asked, the root', async () => {
   const { root, all } = await tree();
   const pids = all();
