@@ -41,6 +41,7 @@ let spec: ChildSpec | undefined;
 let queue: ChildQueue | undefined = undefined;
 let running: RunningComponent | undefined;
 let stopping = false;
+let releaseGuard = () => undefined as void;
 let receivedSpec!: (spec: ChildSpec) => void;
 const specArrived = new Promise<ChildSpec>((resolve) => (receivedSpec = resolve));
 
@@ -64,6 +65,7 @@ function stop(deadline: number, quietAt: number): void {
   // Not started (or still starting): nothing in flight, nothing to finish.
   if (!running) process.exit(0);
   const component = running;
+  releaseGuard();
   void (async () => {
     let code = 0;
     try {
@@ -89,7 +91,7 @@ async function endLeftovers(until: number): Promise<void> {
 }
 
 const me = await specArrived;
-guardAgainstOrphaning();
+releaseGuard = guardAgainstOrphaning();
 startHeartbeat(me.heartbeatInterval, link.send);
 const logger = createChildLogger({ level: me.config.log.levels[me.component] ?? me.config.log.level });
 queue = createChildQueue(me, link.send);

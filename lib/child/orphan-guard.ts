@@ -5,6 +5,10 @@
 // gone, kills this child's whole tree, itself last. Nothing is lost by not waiting for the main
 // thread: with the primary gone, the child's stdout has no reader, and cluster's own exit
 // would be just as abrupt.
+//
+// The thread is let go once a graceful stop begins (a Node process with a thread to join takes
+// tens of milliseconds longer to exit): from then on the primary is alive and holds the
+// deadline, and cluster's disconnect still ends a child whose event loop is free.
 import { Worker } from 'node:worker_threads';
 import { descendantsOf, killTree } from '../util/process-tree.js';
 
@@ -23,11 +27,17 @@ const timer = setInterval(() => {
 }, ${POLL_MS});
 `;
 
-export function guardAgainstOrphaning(): void {
+/** Starts the guard; the function it returns lets it go. */
+export function guardAgainstOrphaning(): () => void {
   const worker = new Worker(WATCH, { eval: true, workerData: { ppid: process.ppid, pid: process.pid }, stdout: false, stderr: false });
   worker.unref();
+  let released = false;
   worker.on('error', (error) => {
     // Losing the guard leaves cluster's own disconnect handling, which covers a free event loop.
-    process.stderr.write(`crew: orphan guard stopped: ${error.message}\n`);
+    if (!released) process.stderr.write(`crew: orphan guard stopped: ${error.message}\n`);
   });
+  return () => {
+    released = true;
+    void worker.terminate();
+  };
 }
