@@ -16,7 +16,6 @@ export type SlotState = 'starting' | 'ready' | 'stopping' | 'backoff' | 'failed'
 export interface SlotOwner {
   /** Who the slot's child is; the child adds what is drawn anew for each process. */
   spec(slot: ChildSlot): Omit<ChildSpec, 'recordMark'>;
-  onReady(slot: ChildSlot, child: Child): void;
   onQueueMessage(child: Child, body: QueueBody): void;
   /** Every exit of every child of the slot, after its output was relayed. */
   onChildExit(child: Child, info: ExitInfo): void;
@@ -167,10 +166,10 @@ export class ChildSlot {
    * The new child first: it starts beside the current one (servers share their port) and must
    * be ready before the current one is stopped; when it is not, the current one stays.
    */
-  async replaceStartingFirst(reason: string, grace: number): Promise<Replacement> {
+  async replaceStartingFirst(reason: string, grace: number, level: 'info' | 'warn'): Promise<Replacement> {
     const old = this.current;
     if (!old || old.state !== 'ready') return { ok: false, reason: this.notRunning() };
-    this.deps.log.info(`${this.tag} replacing (${reason}): the new child starts before the old one stops`, { child: this.tag });
+    this.deps.log[level](`${this.tag} replacing (${reason}): the new child starts before the old one stops`, { child: this.tag, reason });
     const fresh = this.fork();
     this.trial = fresh;
     await fresh.settled();
@@ -240,8 +239,6 @@ export class ChildSlot {
       output,
       formatter,
       events: {
-        onReady: (child) => owner.onReady(this, child),
-        onQuiet: () => undefined,
         onQueueMessage: (child, body) => owner.onQueueMessage(child, body),
         onExit: (child, info) => this.onExit(child, info),
       },

@@ -35,9 +35,8 @@ export interface ExitInfo {
   at: number;
 }
 
+/** What the child's owner hears; readiness and quiet are awaited instead (settled(), quieted()). */
 export interface ChildEvents {
-  onReady(child: Child): void;
-  onQuiet(child: Child): void;
   onQueueMessage(child: Child, body: QueueBody): void;
   onExit(child: Child, info: ExitInfo): void;
 }
@@ -108,7 +107,6 @@ export class Child {
           this.current = 'ready';
           const ms = Date.now() - this.startedAt;
           log.info(`${tag} ready in ${ms} ms`, { child: tag, childPid: this.pid, ms });
-          events.onReady(this);
           this.settle();
         },
         heartbeat: () => {

@@ -65,6 +65,8 @@ interface Group {
   failed: boolean;
   /** Replacements of this component, one after another. */
   lane: Promise<unknown>;
+  /** Replacements queued in the lane and not begun, by slot: a new request for one joins it. */
+  queued: Map<ChildSlot, Promise<Replacement>>;
 }
 
 /** Replaced new-child-first: they share their port, so a single instance reloads without a gap. */
@@ -89,7 +91,7 @@ export class Supervisor implements SlotOwner {
       const policy = supervisorFor(options.config, component);
       const deps = { owner: this, policy, log: options.log, output: options.output, formatter: options.formatter };
       const slots = Array.from({ length: instances }, (_, i) => new ChildSlot(component, i + 1, deps));
-      return { component, policy, slots, history: { restarts: [], attempt: 0 }, failed: false, lane: Promise.resolve() };
+      return { component, policy, slots, history: { restarts: [], attempt: 0 }, failed: false, lane: Promise.resolve(), queued: new Map() };
     });
     this.monitor = new ResourceMonitor({
       pids: () => this.slots().flatMap((slot) => (slot.child ? [slot.child.pid] : [])),
@@ -128,10 +130,6 @@ export class Supervisor implements SlotOwner {
       heartbeatInterval: policy.watchdog > 0 ? Math.min(Math.max(Math.floor(policy.watchdog / 5), 50), 5000) : 0,
       grace: policy.grace,
     };
-  }
-
-  onReady(): void {
-    // Readiness is the slot's and the replacement's business; nothing to decide here.
   }
 
   onQueueMessage(child: Child, body: QueueBody): void {
@@ -189,7 +187,7 @@ export class Supervisor implements SlotOwner {
         slot.observe({ rss: sample.memory, cpu: sample.cpu }, verdict.samplesOver);
         if (verdict.action !== 'restart' || this.restarting.has(slot)) continue;
         this.restarting.add(slot);
-        void this.inLane(group, () => this.replaceOne(group, slot, verdict.reason ?? 'memory limit', 'warn')).finally(() => this.restarting.delete(slot));
+        void this.replaceInLane(group, slot, verdict.reason ?? 'memory limit', 'warn').finally(() => this.restarting.delete(slot));
       }
     }
   }
@@ -212,8 +210,9 @@ export class Supervisor implements SlotOwner {
 
   /**
    * Replaces the given children (default: every one), one at a time, component by component in
-   * the plan's order; each component's replacements wait for any already running. Resolves
-   * with what happened to each.
+   * the plan's order. Each component's replacements wait for any already running; a child whose
+   * replacement is queued and not yet begun is not queued twice: this request joins that one,
+   * which begins after it anyway. Resolves with what happened to each.
    */
   async reload(reason: string, slots: ChildSlot[] = this.slots()): Promise<ReplaceReport> {
     const report: ReplaceReport = { replaced: [], failed: [] };
@@ -221,13 +220,11 @@ export class Supervisor implements SlotOwner {
     if (!this.stopping) this.options.log.info(`reloading ${which} (${reason})`);
     for (const group of this.groups) {
       const mine = slots.filter((slot) => slot.component === group.component);
-      if (mine.length === 0) continue;
-      await this.inLane(group, async () => {
-        for (const slot of mine) {
-          const outcome = await this.replaceOne(group, slot, reason, 'info');
-          if (outcome.ok) report.replaced.push(slot.tag);
-          else report.failed.push({ child: slot.tag, reason: outcome.reason });
-        }
+      const outcomes = await Promise.all(mine.map((slot) => this.replaceInLane(group, slot, reason, 'info')));
+      mine.forEach((slot, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome.ok) report.replaced.push(slot.tag);
+        else report.failed.push({ child: slot.tag, reason: outcome.reason });
       });
     }
     return report;
@@ -254,9 +251,16 @@ export class Supervisor implements SlotOwner {
     return running.length > 0 ? this.reload(reason, running) : { replaced: [], failed: [] };
   }
 
-  private inLane<T>(group: Group, task: () => Promise<T>): Promise<T> {
-    const run = group.lane.then(task);
-    group.lane = run.catch(() => undefined);
+  /** Queues one replacement in its component's lane, or joins the one queued for that child. */
+  private replaceInLane(group: Group, slot: ChildSlot, reason: string, level: 'info' | 'warn'): Promise<Replacement> {
+    const queued = group.queued.get(slot);
+    if (queued) return queued;
+    const run = group.lane.then(() => {
+      group.queued.delete(slot);
+      return this.replaceOne(group, slot, reason, level);
+    });
+    group.queued.set(slot, run);
+    group.lane = run.catch((error: Error) => this.options.log.error(`${slot.tag}: the replacement failed: ${error.stack ?? error.message}`));
     return run;
   }
 
@@ -265,7 +269,7 @@ export class Supervisor implements SlotOwner {
     // A child still starting (a restart after a crash, say) is replaced once it has settled.
     await slot.settled();
     if (this.stopping) return { ok: false, reason: 'crew is stopping' };
-    if (START_FIRST.has(slot.component)) return slot.replaceStartingFirst(reason, group.policy.grace);
+    if (START_FIRST.has(slot.component)) return slot.replaceStartingFirst(reason, group.policy.grace, level);
     return slot.replaceStoppingFirst(reason, Date.now() + group.policy.grace, level);
   }
 

@@ -31,8 +31,11 @@ test('five concurrent reloads of --server 2: the children the primary has are ex
     assert.equal(reload.code, 0, reload.stderr);
     assert.equal(reload.stdout.trim(), 'reloaded server.1, server.2');
   }
-  // Every reload replaced both instances, one after another: ten replacements, never two at once.
-  assert.equal(crew.records.filter((r) => /^server\.\d replacing/.test(r.message)).length, 10);
+  // One replacement at a time; a request for a child whose replacement is queued and not begun
+  // joins it, so five requests make from three replacements (the first request's two, and one
+  // of server.1 begun after the others came) to ten.
+  const replacements = crew.records.filter((r) => /^server\.\d replacing/.test(r.message)).length;
+  assert.ok(replacements >= 3 && replacements <= 10, `${replacements} replacements`);
 
   const status = await runCrewToEnd(['status', '--json'], { env });
   const listed = (JSON.parse(status.stdout) as Status).children.map((c) => c.pid).sort((a, b) => Number(a) - Number(b));
@@ -42,24 +45,29 @@ test('five concurrent reloads of --server 2: the children the primary has are ex
   crew.signal('SIGTERM');
   assert.equal((await crew.exited).code, 0);
   const started = crew.records.filter((r) => /started \(pid/.test(r.message)).map(pidOf);
-  assert.equal(started.length, 12);
+  assert.equal(started.length, 2 + replacements);
   assert.deepEqual(started.filter(alive), [], 'no child left');
 });
 
-test('a reload or restart whose replacement never becomes ready keeps the old child serving and exits 1 naming it', async (t) => {
+test('a reload or restart whose replacement does not become ready keeps the old child serving and exits 1 naming it', async (t) => {
   const env = { CREW_CONTROL: path.join(tempDir(t), 'control.sock'), HANG_FILE: path.join(tempDir(t), 'hang') };
   const port = await freePort();
-  const config = tempConfig(t, 'server:\n  supervisor: { readyTimeout: 1s }\n');
+  // A start slowed down by a busy machine is retried rather than given up.
+  const config = tempConfig(t, 'server:\n  supervisor: { readyTimeout: 4s, restart: { intensity: { max: 100 } } }\n');
   const crew = runCrew(t, ['start', '--server', '--app', fixtureApp('lifecycle'), '--port', String(port), '--config', config], { env });
   await crew.waitFor((r) => /^server\.1 ready/.test(r.message), 'ready');
   const { pid } = (await get(`http://127.0.0.1:${port}/pid`)).json() as { pid: number };
-  fs.writeFileSync(env.HANG_FILE, '');
 
-  for (const command of [['reload'], ['restart', 'server.1']]) {
+  const cases = [
+    { command: ['reload'], file: 'hang', why: 'the replacement was not ready within 4000 ms; the running child was kept' },
+    { command: ['restart', 'server.1'], file: 'crash', why: 'the replacement exited with code 3 before it became ready; the running child was kept' },
+  ];
+  for (const { command, file, why } of cases) {
+    fs.writeFileSync(env.HANG_FILE, file);
     const answer = await runCrewToEnd(command, { env });
     assert.equal(answer.code, 1, `${command.join(' ')}: ${answer.stdout}${answer.stderr}`);
     assert.equal(answer.stdout, '');
-    assert.match(answer.stderr, /^crew: server\.1 was not replaced: the replacement was not ready within 1000 ms; the running child was kept\n$/);
+    assert.equal(answer.stderr, `crew: server.1 was not replaced: ${why}\n`);
     assert.equal(((await get(`http://127.0.0.1:${port}/pid`)).json() as { pid: number }).pid, pid, 'the old child still serves');
   }
   fs.rmSync(env.HANG_FILE);
