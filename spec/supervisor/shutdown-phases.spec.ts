@@ -80,18 +80,20 @@ test('a busy worker takes no new job after the SIGTERM (redis queue)', async (t)
 });
 
 /** SIGTERM, then how long crew took to exit and with what code. */
-async function stopTimed(crew: CrewProcess): Promise<{ ms: number; code: number | null }> {
+async function stopTimed(t: TestContext, crew: CrewProcess): Promise<{ ms: number; code: number | null }> {
   const began = Date.now();
   crew.signal('SIGTERM');
   const exit = await crew.exited;
-  return { ms: Date.now() - began, code: exit.code };
+  const ms = Date.now() - began;
+  t.diagnostic(`SIGTERM to exit: ${ms} ms`);
+  return { ms, code: exit.code };
 }
 
 test('SIGTERM with Redis unreachable: the worker still waiting for it stops at once; exit 0 within 2 s', async (t) => {
   const nobody = await freePort();
   const { crew } = await start(t, ['--server', '--worker'], `queue: { driver: redis, url: "redis://127.0.0.1:${nobody}" }\n`, 1);
   await crew.waitFor((r) => /cannot reach Redis/.test(r.message), 'the worker waiting for Redis');
-  const { ms, code } = await stopTimed(crew);
+  const { ms, code } = await stopTimed(t, crew);
   assert.equal(code, 0);
   assert.ok(ms < 2000, `stopped in ${ms} ms`);
 });
@@ -103,7 +105,7 @@ test('SIGTERM with a wrong Redis password: exit within 2 s', async (t) => {
   const { crew } = await start(t, ['--server', '--worker'], `queue: { driver: redis, url: "${url}" }\nsupervisor: { restart: { giveUp: stay } }\n`, 1);
   await crew.waitFor((r) => r.component === 'crew' && /^worker\.1 started/.test(r.message), 'the worker started');
   await crew.waitFor((r) => /Redis/.test(r.message) && r.level === 'warn', 'the worker told of the refusal');
-  const { ms, code } = await stopTimed(crew);
+  const { ms, code } = await stopTimed(t, crew);
   assert.ok(ms < 2000, `stopped in ${ms} ms`);
   // Nothing was in flight: 0, unless the credential error gave the worker up (then 1, said once).
   const givenUp = crew.records.some(crewSays(/^worker given up/));
@@ -123,7 +125,7 @@ test('SIGTERM with Redis frozen (SIGSTOP): no client waits on it; exit 0 within 
       // Stopped for good already by the helper's cleanup.
     }
   });
-  const { ms, code } = await stopTimed(crew);
+  const { ms, code } = await stopTimed(t, crew);
   assert.equal(code, 0);
   assert.ok(ms < 2000, `stopped in ${ms} ms`);
 });
