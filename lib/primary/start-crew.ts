@@ -132,7 +132,8 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
       await watch?.close();
       await control?.close();
       unhandle();
-      await output.flush();
+      // Every line on its way out, log files complete: the caller may exit at once.
+      await output.close();
       return code;
     },
   };
