@@ -13,6 +13,7 @@ import { freePort } from '../helpers/ports.js';
 import { get } from '../helpers/http.js';
 import { tempConfig, tempDir } from '../helpers/temp-dir.js';
 import { childrenOf } from '../helpers/processes.js';
+import { callControl } from '../../lib/control/client.js';
 
 const pidOf = (record: LogRecord) => Number(/\(pid (\d+)\)/.exec(record.message)?.[1]);
 
@@ -36,6 +37,12 @@ test('five concurrent reloads of --server 2: the children the primary has are ex
   // of server.1 begun after the others came) to ten.
   const replacements = crew.records.filter((r) => /^server\.\d replacing/.test(r.message)).length;
   assert.ok(replacements >= 3 && replacements <= 10, `${replacements} replacements`);
+
+  // Arguments that are not { target } are refused, never read as "everything".
+  for (const args of ['server', ['server'], 42, null, { target: 42 }, { target: '' }]) {
+    await assert.rejects(callControl(env.CREW_CONTROL, 'reload', args, 10_000), /^Error: reload takes \{ target: "component" \| "component\.N" \}$/, JSON.stringify(args));
+  }
+  await assert.rejects(callControl(env.CREW_CONTROL, 'restart', { target: 'nope' }, 10_000), /this crew runs no "nope"/);
 
   const status = await runCrewToEnd(['status', '--json'], { env });
   const listed = (JSON.parse(status.stdout) as Status).children.map((c) => c.pid).sort((a, b) => Number(a) - Number(b));
