@@ -3,10 +3,14 @@
 import { LEVELS, type Level } from '../lib/config/types.js';
 import { bareNumberAdvice, formatDuration, parseWrittenDuration, suspiciousBareNumber } from '../lib/config/duration.js';
 import { MAX_DURATION_MS, MAX_PORT, MIN_PORT, parsePortNumber } from '../lib/config/limits.js';
+import { instanceLimit } from '../lib/config/fields.js';
 import { UsageError } from '../lib/util/usage-error.js';
 
-/** `--server` / `--server 3` / `--server max`. yargs hands `true` for the bare flag. */
-export function parseCount(flag: string, allowMax: boolean) {
+/**
+ * `--server` / `--server 3` / `--server max`. yargs hands `true` for the bare flag, and a number
+ * for anything numeric (`1e3` arrives as 1000). A count above 8 per CPU is refused, naming the limit.
+ */
+export function parseCount(flag: string, allowMax: boolean, limit = instanceLimit()) {
   return (value: unknown): number | 'max' | true | undefined => {
     const last = Array.isArray(value) ? value.at(-1) : value;
     if (last === undefined || last === true || last === '') return last === undefined ? undefined : true;
@@ -16,6 +20,7 @@ export function parseCount(flag: string, allowMax: boolean) {
     if (!Number.isInteger(n) || n < 1) {
       throw new UsageError(`--${flag}: expected a number of instances of at least 1${allowMax ? ' or `max`' : ''}, found "${String(last)}"`);
     }
+    if (n > limit.max) throw new UsageError(`--${flag}: ${String(last)} instances is more than crew runs on this machine: at most ${limit.why}`);
     return n;
   };
 }
@@ -28,6 +33,8 @@ export function parseComponents(value: unknown): Array<{ name: string; instances
     if (!match || !match[1]) throw new UsageError(`--component: expected NAME or NAME=N, found "${item}"`);
     const instances = match[2] === undefined ? undefined : Number(match[2]);
     if (instances !== undefined && instances < 1) throw new UsageError(`--component ${match[1]}: instances must be at least 1, found ${instances}`);
+    const limit = instanceLimit();
+    if (instances !== undefined && instances > limit.max) throw new UsageError(`--component ${match[1]}: ${match[2]} instances is more than crew runs on this machine: at most ${limit.why}`);
     return instances === undefined ? { name: match[1] } : { name: match[1], instances };
   });
 }

@@ -3,6 +3,7 @@
 // and on failure records what it expected, so the loader can print
 // "expected <that>, found <the value>". An empty YAML value (null) means "not set".
 
+import os from 'node:os';
 import * as z from 'zod';
 import { MAX_DURATION_MS, MAX_PORT, MIN_PORT, parsePortNumber } from './limits.js';
 import { bareNumberAdvice, formatDuration, parseSize, parseWrittenDuration, suspiciousBareNumber } from './duration.js';
@@ -128,16 +129,33 @@ export function nameList(options: { nonEmpty?: boolean } = {}): Field<string[]> 
   });
 }
 
+/**
+ * The most instances of one component crew runs: 8 per CPU. Each is a Node process of its own;
+ * past this a machine spends its time switching between them (a count typed one digit too long
+ * once took a 2-core machine to a load of 1900), so a larger count is refused, naming the limit.
+ */
+export const INSTANCES_PER_CPU = 8;
+
+export function instanceLimit(cpus: number = os.availableParallelism()): { max: number; why: string } {
+  const max = INSTANCES_PER_CPU * cpus;
+  return { max, why: `${max}, ${INSTANCES_PER_CPU} × this machine's ${cpus} CPU${cpus === 1 ? '' : 's'}` };
+}
+
 export function instances(): Field<number> {
-  return integer(1);
+  const limit = instanceLimit();
+  return field(`an integer from 1 to ${limit.why}`, (value) => {
+    const n = toNumber(value);
+    return n !== undefined && Number.isInteger(n) && n >= 1 && n <= limit.max ? n : undefined;
+  });
 }
 
 /** The server's count may also be "max": one instance per CPU. */
 export function serverInstances(): Field<number | 'max'> {
-  return field('an integer 1 or more, or "max" (one per CPU)', (value) => {
+  const limit = instanceLimit();
+  return field(`an integer from 1 to ${limit.why}, or "max" (one per CPU)`, (value) => {
     if (value === 'max') return 'max';
     const n = toNumber(value);
-    return n !== undefined && Number.isInteger(n) && n >= 1 ? n : undefined;
+    return n !== undefined && Number.isInteger(n) && n >= 1 && n <= limit.max ? n : undefined;
   });
 }
 

@@ -115,6 +115,7 @@ export const crewConfigSchema = z.strictObject({
     port: port().withDefault(() => 3000),
     host: text({ nonEmpty: true, what: 'a host name or IP address' }).withDefault(() => '127.0.0.1'),
     instances: serverInstances().withDefault(() => 1),
+    drainDelay: duration().withDefault(() => 0),
     supervisor: supervisorOverrideSchema,
   }),
   worker: section({

@@ -57,7 +57,14 @@ export interface ScheduleConfig {
 export interface CrewConfig {
   app?: string;
   start: { components: string[] };
-  server: { port: number; host: string; instances: number | 'max'; supervisor?: SupervisorOverride };
+  server: {
+    port: number;
+    host: string;
+    instances: number | 'max';
+    /** At shutdown, how long the server keeps serving (with /_health at 503) before it stops accepting (ms). */
+    drainDelay: number;
+    supervisor?: SupervisorOverride;
+  };
   worker: { instances: number; queues: string[]; supervisor?: SupervisorOverride };
   scheduler: { supervisor?: SupervisorOverride };
   queue: {

@@ -24,7 +24,7 @@ import { resolveDriver } from '../queue/resolve-driver.js';
 import type { ScheduleKeeper } from '../schedule/state.js';
 import { resolveSchedules } from '../schedule/validate.js';
 import { scheduleVerbs } from '../schedule/verbs.js';
-import type { ExitInfo } from './child-slot.js';
+import type { ExitInfo } from './child.js';
 import type { PlannedComponent } from './plan.js';
 import type { SupervisorHooks } from './supervisor.js';
 
@@ -55,10 +55,10 @@ export function createPrimaryQueue(config: CrewConfig, app: AppDefinition, plan:
   const admin = embeddedAdmin(broker);
   return {
     hooks: {
-      onQueueMessage: (slot, body) => (isScheduleOp(body) ? keeper.receive(slot, body) : broker.receive(slot, body)),
-      onChildExit: (slot, info) => {
-        keeper.forget(slot);
-        broker.release(slot, exitWords(info));
+      onQueueMessage: (child, body) => (isScheduleOp(body) ? keeper.receive(child, body) : broker.receive(child, body)),
+      onChildExit: (child, info) => {
+        keeper.forget(child);
+        broker.release(child, exitWords(info));
       },
       stop: () => broker.stop(),
     },

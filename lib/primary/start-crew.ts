@@ -6,6 +6,7 @@ import path from 'node:path';
 import { resolveEnvName } from '../config/index.js';
 import { isProduction } from '../config/production.js';
 import { portProblem } from '../util/port-probe.js';
+import { supervisorFor } from '../config/supervisor-for.js';
 import type { CrewConfig, Level } from '../config/types.js';
 import { createCrewLogger, createFormatter, Output } from '../log/index.js';
 import { UsageError } from '../util/usage-error.js';
@@ -76,6 +77,12 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
   resolveSchedules(app, config, project.blame);
 
   const plan = planComponents(options.selection, config, app, cpuCount());
+  const serverGrace = supervisorFor(config, 'server').grace;
+  if (plan.components.some((c) => c.component === 'server') && config.server.drainDelay > 0 && config.server.drainDelay >= serverGrace) {
+    throw new UsageError(
+      `server.drainDelay (${config.server.drainDelay} ms) must be shorter than the server's grace (${serverGrace} ms): the server would be killed before it stopped accepting; lower drainDelay or raise the grace (--grace, supervisor.grace or server.supervisor.grace)`,
+    );
+  }
   resolveDriver(config.queue);
   if (plan.components.some((c) => c.component === 'worker') && config.queue.driver === 'auto' && !config.queue.url && isProduction(env, options.environ)) {
     throw new UsageError('worker: no Redis URL in production; set REDIS_URL or queue.url, or choose the in-memory queue explicitly with `queue: { driver: embedded }`');
@@ -110,7 +117,7 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
         log: logger,
       });
       const unhandle = handleSignals(supervisor);
-      supervisor.start();
+      void supervisor.start();
       const watch = options.watch
         ? await watchSources({
             cwd: options.cwd,
@@ -118,7 +125,9 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
             configDir: path.resolve(options.cwd, options.configDir ?? 'config'),
             written: config.log.transports.map((transport) => transport.filename),
             log: logger,
-            reload: (reason) => supervisor.reloadForChange(reason),
+            reload: async (reason) => {
+              await supervisor.reloadForChange(reason);
+            },
           }).catch((error: Error) => {
             // The children are running already: without the watch they still serve.
             logger.warn(`--watch could not start (${error.message}): running without it`);
@@ -129,7 +138,8 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
       await watch?.close();
       await control?.close();
       unhandle();
-      await output.flush();
+      // Every line on its way out, log files complete: the caller may exit at once.
+      await output.close();
       return code;
     },
   };

@@ -207,7 +207,7 @@ describe('loadConfig', () => {
     const lines = loadError(() => loadConfig({ dir, env: 'development', environ: {} })).message.split('\n');
     assert.equal(lines.length, 3);
     assert.match(lines[0]!, /server\.port: expected an integer from 1 to 65535, found 0$/);
-    assert.match(lines[1]!, /server\.instances: expected an integer 1 or more, or "max" \(one per CPU\), found "none"$/);
+    assert.match(lines[1]!, /server\.instances: expected an integer from 1 to \d+, 8 × this machine's \d+ CPUs?, or "max" \(one per CPU\), found "none"$/);
     assert.match(lines[2]!, /log\.level: expected one of "error", .*"silly", found "loud"$/);
   });
 

@@ -24,6 +24,7 @@ import { startRun, type RunResult, type StartedRun } from './run-action.js';
 import { missedRecord, runRecord, skipRecord, type LogRecord } from './run-record.js';
 import { tickTtl } from './redis-tick-lock.js';
 import type { RunSlot, TickLock } from './tick-lock.js';
+import { settlesWithin } from '../../util/with-timeout.js';
 
 /** setTimeout's longest delay; a later tick is reached in several waits. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
@@ -163,14 +164,13 @@ export class ArmedSchedule {
   }
 
   private async finishRuns(deadline: number): Promise<void> {
-    const settled = () => Promise.all([...this.ticks]).then(() => true);
-    const until = (at: number) => new Promise<false>((resolve) => setTimeout(() => resolve(false), Math.max(0, at - Date.now())).unref());
-    if (await Promise.race([settled(), until(deadline - STOP_BEFORE_MS)])) return;
+    const settledBy = (at: number) => settlesWithin(Promise.all([...this.ticks]), at - Date.now());
+    if (await settledBy(deadline - STOP_BEFORE_MS)) return;
     for (const run of this.runs) run.stop();
-    if (await Promise.race([settled(), until(deadline - KILL_BEFORE_MS)])) return;
+    if (await settledBy(deadline - KILL_BEFORE_MS)) return;
     for (const run of this.runs) run.kill();
     // A killed command exits at once; a function that ignores its signal is left to the primary.
-    await Promise.race([settled(), until(deadline)]);
+    await settledBy(deadline);
   }
 
   /** Tells the schedules' state a run started, or how it ended; a failure to tell is recorded, never thrown. */

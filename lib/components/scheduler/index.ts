@@ -12,9 +12,13 @@ import { ArmedSchedule } from './armed-schedule.js';
 import { redisTickLock } from './redis-tick-lock.js';
 import { armedRecord } from './run-record.js';
 import { localTickLock } from './tick-lock.js';
+import { settlesWithin } from '../../util/with-timeout.js';
 
 /** How long the scheduler waits, before arming, for its primary or Redis to say what is paused. */
 const STATE_WAIT_MS = 5000;
+
+/** How long the tick lock's and the pause gate's connections may take to say goodbye: a frozen Redis never answers. */
+const GOODBYE_MS = 200;
 
 export const runScheduler: ComponentRunner = async ({ app, ctx }) => {
   let schedules;
@@ -39,10 +43,14 @@ export const runScheduler: ComponentRunner = async ({ app, ctx }) => {
 
   let stopping: Promise<void> | undefined;
   const running: RunningComponent = {
+    // No new tick from now on; runs in flight go on until stop's deadline.
+    async quiet() {
+      for (const one of armed) one.quiet();
+    },
     stop(deadline) {
       stopping ??= (async () => {
         await Promise.all(armed.map((one) => one.drain(deadline)));
-        await Promise.all([lock.close(), gate.close()]);
+        await settlesWithin(Promise.all([lock.close(), gate.close()]), GOODBYE_MS);
       })();
       return stopping;
     },

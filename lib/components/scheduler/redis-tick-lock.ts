@@ -18,6 +18,7 @@ import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'winston';
 import { redactUrl } from '../../config/redact.js';
+import { settlesWithin, withTimeout } from '../../util/with-timeout.js';
 import type { RunSlot, TickClaim, TickLock } from './tick-lock.js';
 
 export const RUN_TTL_MS = 30_000;
@@ -74,18 +75,12 @@ export async function redisTickLock(options: RedisTickLockOptions): Promise<Tick
       return false;
     },
   );
-  let waitTimer: NodeJS.Timeout | undefined;
-  const inTime = await Promise.race([connected, new Promise<false>((resolve) => (waitTimer = setTimeout(() => resolve(false), CONNECT_WAIT_MS)))]);
-  clearTimeout(waitTimer);
+  const inTime = (await settlesWithin(connected, CONNECT_WAIT_MS)) && (await connected);
   if (!inTime && !complained) options.logger.warn(`Redis at ${shown} has not answered within ${CONNECT_WAIT_MS} ms: ticks are skipped until it does`, { redis: shown });
 
   const command = <T>(what: string, run: () => Promise<T>): Promise<T> => {
     if (!up) return Promise.reject(new Error(`Redis at ${shown} is not connected`));
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis at ${shown} did not answer ${what} within ${COMMAND_TIMEOUT_MS} ms`)), COMMAND_TIMEOUT_MS);
-    });
-    return Promise.race([run(), late]).finally(() => clearTimeout(timer));
+    return withTimeout(run(), COMMAND_TIMEOUT_MS, () => new Error(`Redis at ${shown} did not answer ${what} within ${COMMAND_TIMEOUT_MS} ms`));
   };
 
   const claimTick = async (name: string, tick: number, ttl: number): Promise<TickClaim> => {

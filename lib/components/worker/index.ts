@@ -11,6 +11,7 @@ import type { ComponentRunner } from '../component.js';
 import { FatalStartError } from '../component.js';
 import { createJobRunner, type JobRunner } from './run-job.js';
 import { createRunRecorder } from './run-record.js';
+import { settlesWithin } from '../../util/with-timeout.js';
 
 export const runWorker: ComponentRunner = async ({ app, ctx, queue, recordMark }) => {
   if (!queue) throw new FatalStartError('the worker has no job queue to take jobs from');
@@ -52,7 +53,7 @@ async function stopWorker(consumption: Consumption, runner: JobRunner, deadline:
   runner.flush();
   const left = runner.active();
   if (left.length === 0) return;
-  // Past the deadline with jobs still running: stay until the primary's SIGKILL, which marks
-  // this stop as cut short (exit code 1), rather than exit as if the work were done.
-  await Promise.race([Promise.allSettled(left.map((a) => a.settled)), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+  // Past the deadline with jobs still running: stay until the primary's kill, which marks this
+  // stop as cut short (exit code 1), rather than exit as if the work were done.
+  await settlesWithin(Promise.allSettled(left.map((a) => a.settled)), 2000);
 }

@@ -11,6 +11,7 @@ import type { CrewContext } from '../../app/types.js';
 import type { JobSettings } from '../../app/job-settings.js';
 import type { JobRun, RunJob } from '../../queue/types.js';
 import type { RunRecord } from './run-record.js';
+import { withTimeout } from '../../util/with-timeout.js';
 
 export interface ActiveRun {
   run: JobRun;
@@ -38,7 +39,6 @@ export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: Cre
     const jobCtx = { ...ctx, job: { id: job.id, name: job.name, attempt: job.attempt, attempts: job.attempts, signal: controller?.signal ?? NEVER } };
     const key = `${job.name}#${job.id}`;
     const started = performance.now();
-    let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
     let handler: Promise<unknown> | undefined;
     try {
@@ -50,18 +50,13 @@ export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: Cre
     if (handler) {
       const bounded =
         controller !== undefined
-          ? Promise.race([
-              handler,
-              new Promise<never>((_, reject) => {
-                timer = setTimeout(() => {
-                  timedOut = true;
-                  const error = new Error(`timed out after ${settings.timeout} ms`);
-                  error.name = 'TimeoutError';
-                  controller.abort(error);
-                  reject(error);
-                }, settings.timeout);
-              }),
-            ])
+          ? withTimeout(handler, settings.timeout, () => {
+              timedOut = true;
+              const error = new Error(`timed out after ${settings.timeout} ms`);
+              error.name = 'TimeoutError';
+              controller.abort(error);
+              return error;
+            })
           : handler;
       active.set(key, { run: job, startedAt: Date.now(), settled: bounded });
     }
@@ -86,7 +81,6 @@ export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: Cre
       if (timedOut) reportOverrun(handler!, job, started, record);
       throw error;
     } finally {
-      clearTimeout(timer);
       active.delete(key);
     }
   };

@@ -14,7 +14,7 @@
 // What it holds is lost when the primary exits: it says so at shutdown. Timeouts are the
 // worker's business (a timed-out run comes back as a failure).
 import { message } from '../../protocol/messages.js';
-import type { QueueBody } from '../../protocol/messages.js';
+import type { PrimaryMessage, QueueBody } from '../../protocol/messages.js';
 import type { JobSettings } from '../../app/job-settings.js';
 import type { CrewLogger } from '../../log/index.js';
 import { retryDelay } from '../backoff.js';
@@ -26,10 +26,10 @@ import { Fifo } from './fifo.js';
 import { KeptJobs, noteFailure, type QueuedJob } from './kept-jobs.js';
 import { parseToBroker, type DoneItem, type EnqueuedItem, type EnqueueItem, type RunItem, type ToBroker, type ToClient } from './protocol.js';
 
-/** A child as the broker sees it: the supervisor's ChildSlot fits. */
+/** A child process as the broker sees it: the supervisor's Child fits. */
 export interface BrokerPeer {
   readonly tag: string;
-  send(msg: unknown): void;
+  send(msg: PrimaryMessage): void;
 }
 
 export interface BrokerOptions {

@@ -4,15 +4,16 @@
 // answer within a bound fails instead of hanging; when the channel is gone it fails at once.
 import type { EnqueueOptions } from '../../app/types.js';
 import type { JobSettings } from '../../app/job-settings.js';
-import { message, type QueueBody } from '../../protocol/messages.js';
+import { message, type ChildMessage, type QueueBody } from '../../protocol/messages.js';
 import { BROKER_ANSWER_TIMEOUT_MS, ENQUEUE_TIMEOUT_MS } from '../defaults.js';
 import { checkEnqueue, EnqueueError } from '../enqueue-request.js';
 import type { ConsumedJob, Consumption, QueueDriver, RunJob } from '../types.js';
+import { settlesWithin } from '../../util/with-timeout.js';
 import { isScheduleOp, parseToClient, type DoneItem, type EnqueueItem, type RunItem, type ToBroker, type ToClient } from './protocol.js';
 
 export interface EmbeddedClientOptions {
   jobs: ReadonlyMap<string, JobSettings>;
-  send: (msg: unknown) => void;
+  send: (msg: ChildMessage) => void;
   /** Whether the IPC channel to the primary is up. */
   connected: () => boolean;
   /** Where refused messages from the primary are reported. */
@@ -212,10 +213,7 @@ class WorkerSide {
       this.quiet = true;
       this.send({ op: 'quiet' });
     }
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
-    await Promise.race([Promise.allSettled([...this.active.values()]), late]);
-    clearTimeout(timer);
+    await settlesWithin(Promise.allSettled([...this.active.values()]), deadline - Date.now());
     flush();
   }
 }

@@ -6,6 +6,7 @@
 import { message, parsePrimaryMessage } from '../../protocol/messages.js';
 import type { LastRun, ScheduleGate } from '../../schedule/state.js';
 import { parseToScheduler } from './protocol.js';
+import { settlesWithin } from '../../util/with-timeout.js';
 
 export interface ScheduleLinkOptions {
   /** The schedules this scheduler arms. */
@@ -23,8 +24,10 @@ export async function linkToPrimary(options: ScheduleLinkOptions): Promise<Sched
     if (process.connected) process.send?.(message('queue', { body: body as { op: string } }));
   };
   const listener = (raw: unknown) => {
-    const msg = parsePrimaryMessage(raw);
-    if (msg?.act !== 'queue' || msg.body.op !== 'paused') return;
+    const parsedMessage = parsePrimaryMessage(raw);
+    if (!parsedMessage?.ok) return; // not ours, or refused where the child's own link reads it
+    const msg = parsedMessage.message;
+    if (msg.act !== 'queue' || msg.body.op !== 'paused') return;
     const parsed = parseToScheduler(msg.body);
     if (!parsed.ok) return options.warn(`schedules: refused a message from the primary: ${parsed.why}`);
     paused.clear();
@@ -33,9 +36,7 @@ export async function linkToPrimary(options: ScheduleLinkOptions): Promise<Sched
   };
   process.on('message', listener);
   send({ op: 'schedules', names: options.names });
-  let timer: NodeJS.Timeout | undefined;
-  const inTime = await Promise.race([first.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), options.timeoutMs)))]);
-  clearTimeout(timer);
+  const inTime = await settlesWithin(first, options.timeoutMs);
   if (!inTime) options.warn(`the primary did not say within ${options.timeoutMs} ms which schedules are paused: arming them all; a pause reaches this scheduler when the primary answers`);
 
   return {

@@ -14,7 +14,9 @@
 //   options (`options.crew.runs`, saved with the failure by bee-queue itself); a job that fails
 //   for good is indexed and the failed jobs are bounded (./failed-index.ts); a success costs a
 //   slot in the counter's ring (./success-counter.ts) and nothing more.
-// On stop, each Queue stops taking jobs and waits for its active ones until the deadline.
+// On stop, each Queue stops taking jobs at once and the active runs get until the deadline;
+// the clients' goodbyes (QUIT) then get a moment only: bee-queue's close never returns while
+// Redis is frozen, and a process that exits closes its sockets anyway.
 import type { EventEmitter } from 'node:events';
 import { redactText } from '../../config/redact.js';
 import type { ConsumedJob, Consumption, JobRun, RunJob } from '../types.js';
@@ -24,6 +26,10 @@ import { workerSettings } from './settings.js';
 import { REPEAT_SILENCE_MS } from '../defaults.js';
 import type { SuccessCounter } from './success-counter.js';
 import { noteFailed } from './failed-index.js';
+import { settlesWithin } from '../../util/with-timeout.js';
+
+/** How long the clients may take to say goodbye once the runs are over. */
+const GOODBYE_MS = 200;
 
 export interface ConsumeOptions {
   connection: RedisConnection;
@@ -41,19 +47,26 @@ const RUNS_KEPT = 50;
 export async function consumeFromRedis(options: ConsumeOptions, jobs: ConsumedJob[], run: RunJob): Promise<Consumption> {
   const { connection, prefix, stallInterval, counter, keepFailed, log } = options;
   const reportError = errorReporter(connection, log);
+  const active = new Set<Promise<void>>();
+  const runOne = async (name: string, job: BeeJob): Promise<void> => {
+    const started = Date.now();
+    const jobRun = toRun(name, job);
+    try {
+      await run(jobRun);
+    } catch (error) {
+      noteRun(job, started);
+      throw error;
+    }
+    counter.add(jobRun, started, (job.options as { timestamp?: number }).timestamp ?? 0);
+  };
   const queues = jobs.map(({ name, concurrency }) => {
     const queue = new BeeQueue(name, workerSettings(prefix, connection.client, stallInterval));
     queue.on('error', (error: Error) => reportError(name, error));
-    queue.process(concurrency, async (job: BeeJob) => {
-      const started = Date.now();
-      const jobRun = toRun(name, job);
-      try {
-        await run(jobRun);
-      } catch (error) {
-        noteRun(job, started);
-        throw error;
-      }
-      counter.add(jobRun, started, (job.options as { timestamp?: number }).timestamp ?? 0);
+    queue.process(concurrency, (job: BeeJob) => {
+      const running = runOne(name, job);
+      active.add(running);
+      void running.catch(() => undefined).finally(() => active.delete(running));
+      return running;
     });
     // After bee-queue has moved the job to its failed set.
     (queue as unknown as EventEmitter).on('failed:fatal', (job: BeeJob) => {
@@ -75,10 +88,13 @@ export async function consumeFromRedis(options: ConsumeOptions, jobs: ConsumedJo
     stop(deadline) {
       stopping ??= (async () => {
         const wait = Math.max(1, deadline - Date.now());
-        // A close that times out leaves its unfinished jobs active in Redis: the stalled-job
-        // check of another worker runs them again. The worker reports them by name.
-        await Promise.allSettled(queues.map((queue) => queue.close(wait)));
-        await counter.flush();
+        // close() takes no new job from now on. One that times out leaves its unfinished jobs
+        // active in Redis: the stalled-job check of another worker runs them again. The worker
+        // reports them by name.
+        const closed = Promise.allSettled(queues.map((queue) => queue.close(wait)));
+        await settlesWithin(Promise.allSettled([...active]), wait);
+        await settlesWithin(closed, GOODBYE_MS);
+        await settlesWithin(counter.flush(), GOODBYE_MS);
       })();
       return stopping;
     },

@@ -8,6 +8,10 @@ import { consumeFromRedis } from './consumer.js';
 import { createProducer } from './producer.js';
 import { readStats } from './stats.js';
 import { countSuccesses } from './success-counter.js';
+import { settlesWithin } from '../../util/with-timeout.js';
+
+/** How long closing may wait on Redis: a frozen one never answers, and the process exits anyway. */
+const GOODBYE_MS = 200;
 
 export interface RedisDriver extends QueueDriver {
   stats(): Promise<QueueStats>;
@@ -38,8 +42,8 @@ export function createRedisDriver(queue: CrewConfig['queue'], jobs: ReadonlyMap<
       closing ??= (async () => {
         // Stopped already, normally; this covers a process that stops while still starting.
         await Promise.allSettled(consumptions.map((c) => c.stop(Date.now() + 1000)));
-        await counter.stop();
-        await connection.close();
+        await settlesWithin(counter.stop(), GOODBYE_MS);
+        await settlesWithin(connection.close(), GOODBYE_MS);
       })();
       return closing;
     },
