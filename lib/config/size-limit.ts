@@ -1,14 +1,13 @@
-// The resolved config travels to every child in one environment variable (see
-// lib/protocol/child-spec.ts), and Linux refuses to start a process with a variable over 128 KiB
-// (E2BIG): a big `settings:` block would pass every check and then fail the second fork as an
-// unexpected failure. So the resolved config has a size limit, checked with the rest of the
-// config, naming the biggest block and what to do instead.
+// The resolved config travels to every child in its spec, over IPC (lib/protocol/child-spec.ts),
+// and each child holds a copy: a config of megabytes is almost surely data that belongs in a
+// file (and costs every fork and every child's memory). So the resolved config has a size
+// limit, checked with the rest of the config, naming the biggest block and what to do instead.
 
 import type { ConfigIssue } from './config-error.js';
 import { formatSize } from './duration.js';
 
-/** Room for the config, below the 128 KiB a variable may hold, leaving some for the rest of the child's spec. */
-export const MAX_CONFIG_BYTES = 100 * 1024;
+/** Far above any real config; a config this big is data. */
+export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 
 export function configSizeIssue(config: Record<string, unknown>, originOf: (path: string[]) => { source: string; file?: string } | undefined): ConfigIssue | undefined {
   const total = Buffer.byteLength(JSON.stringify(config));

@@ -41,10 +41,10 @@ test('crew config shows settings with secret-named keys redacted; settings must 
   assert.match(bad.stderr, /default\.yaml: settings: expected a mapping of names, found a list/);
 });
 
-test('settings too big to hand to a child are refused before anything starts, not a failed fork', async (t) => {
-  const big = `settings:\n  blob: "${'x'.repeat(200 * 1024)}"\n`;
+test('settings too big to hand to every child are refused before anything starts', async (t) => {
+  const big = `settings:\n  blob: "${'x'.repeat(9 * 1024 * 1024)}"\n`;
   const result = await runCrewToEnd(['start', '--server', '2', '--app', fixtureApp('web'), '--config', tempConfig(t, big)]);
   assert.equal(result.code, 2, result.stderr);
-  assert.match(result.stderr, /default\.yaml: settings: the resolved config is 200(\.\d)?KB \(settings holds 200(\.\d)?KB\); crew hands it to every child, and it must stay under 100KB: keep large data in a file/);
+  assert.match(result.stderr, /default\.yaml: settings: the resolved config is 9(\.\d)?MB \(settings holds 9(\.\d)?MB\); crew hands it to every child, and it must stay under 8MB: keep large data in a file/);
   assert.equal(result.stdout, '');
 });
