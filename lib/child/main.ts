@@ -21,7 +21,7 @@ const spec = await receiveChildSpec((component) => void runnerFor(component).cat
 const send = (msg: unknown) => {
   if (process.connected) process.send?.(msg);
 };
-const logger = createChildLogger({ level: spec.config.log.levels[spec.component] ?? spec.config.log.level });
+const logger = createChildLogger({ level: spec.config.log.levels[spec.component] ?? spec.config.log.level, recordMark: spec.recordMark });
 
 guardAgainstOrphaning();
 startHeartbeat(spec.heartbeatInterval, send);

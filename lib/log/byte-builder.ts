@@ -52,6 +52,11 @@ export class ByteBuilder {
     this.pos += this.slab.write(text, this.pos);
   }
 
+  /** Takes back what was appended after `length` was the length (length only ever shrinks). */
+  rewind(length: number): void {
+    if (length >= 0 && length < this.pos - this.start) this.pos = this.start + length;
+  }
+
   /** The bytes appended since the last take(); they stay valid (and untouched) after. */
   take(): Buffer {
     const out = this.slab.subarray(this.start, this.pos);
