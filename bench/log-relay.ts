@@ -8,6 +8,8 @@
 // text, inside one record). Throughput is counted from the first flood line read to the last,
 // so process start-up is left out on both sides. While crew relays, the primary's resident
 // memory is sampled from /proc (VmRSS), and its peak (VmHWM) is read when the flood is done.
+// The primary's CPU time over the same span (/proc utime + stime) gives its cost per million
+// lines: what the relay costs, much less moved than throughput by a busy machine.
 //
 // node dist/bench/log-relay.js [--lines 1000000] [--rounds 3] [--formats json,pretty] [--node-arg=FLAG ...] [--crew PATH]
 // (--crew: another build's dist/bin/crew.js, to compare two builds on the same machine.)
@@ -169,9 +171,28 @@ interface RunResult {
   wallMs: number;
   rssPeakMb?: number;
   rssSampledMb?: number;
+  /** The primary's CPU seconds per million lines relayed, from the first flood line to the last. */
+  cpuPerMillion?: number;
 }
 
-function read(stream: Readable, check: FloodCheck): Promise<void> {
+const TICKS_PER_SECOND = 100;
+
+/** CPU time of process `pid` so far (user and system, all threads), in seconds. */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After "pid (comm) ": state is field 3, utime 14 and stime 15 (man 5 proc).
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch (error) {
+    // The process is gone: nothing to measure.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ESRCH') return undefined;
+    throw error;
+  }
+}
+
+/** `onFirst` and `onEnd` run when the first flood line and the end mark arrive. */
+function read(stream: Readable, check: FloodCheck, onFirst?: () => void, onEnd?: () => void): Promise<void> {
   let tail = '';
   // The text is ASCII but for crew's own records; latin1 is the cheapest decoding for the checks.
   stream.setEncoding('latin1');
@@ -182,8 +203,13 @@ function read(stream: Readable, check: FloodCheck): Promise<void> {
     const text = tail.length === 0 ? chunk : tail + chunk;
     let start = 0;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      const first = check.firstAt === 0;
       check.line(text.slice(start, nl), now);
-      if (check.ended) return;
+      if (first && check.firstAt !== 0) onFirst?.();
+      if (check.ended) {
+        onEnd?.();
+        return;
+      }
       start = nl + 1;
     }
     tail = text.slice(start);
@@ -237,15 +263,23 @@ async function runCrew(format: Format, cwd: string): Promise<RunResult> {
   const pid = child.pid!;
   let sampled = 0;
   const sampler = setInterval(() => (sampled = Math.max(sampled, statusKb(pid, 'VmRSS') ?? 0)), RSS_SAMPLE_MS);
+  let cpuAtFirst = Number.NaN;
+  let cpuAtEnd = Number.NaN;
   try {
-    await read(child.stdout!, check);
+    await read(
+      child.stdout!,
+      check,
+      () => (cpuAtFirst = cpuSeconds(pid) ?? Number.NaN),
+      () => (cpuAtEnd = cpuSeconds(pid) ?? Number.NaN),
+    );
     const wallMs = performance.now() - started;
     const peak = statusKb(pid, 'VmHWM') ?? Number.NaN;
+    const cpuPerMillion = ((cpuAtEnd - cpuAtFirst) * 1e6) / check.received;
     clearInterval(sampler);
     // Keep reading what crew says while it stops, so it never waits on a full pipe.
     child.stdout!.resume();
     await stopGroup(child);
-    return { check, wallMs, rssPeakMb: peak / 1024, rssSampledMb: sampled / 1024 };
+    return { check, wallMs, rssPeakMb: peak / 1024, rssSampledMb: sampled / 1024, cpuPerMillion };
   } finally {
     clearInterval(sampler);
     killGroup(pid);
@@ -255,7 +289,8 @@ async function runCrew(format: Format, cwd: string): Promise<RunResult> {
 function describe(mode: Mode, result: RunResult): string {
   const { check } = result;
   const problems = check.lost + check.duplicates + check.outOfOrder + check.malformed;
-  const memory = result.rssPeakMb === undefined ? '' : `, primary RSS peak ${result.rssPeakMb.toFixed(1)} MB (sampled max ${result.rssSampledMb!.toFixed(1)} MB)`;
+  const memory =
+    result.rssPeakMb === undefined ? '' : `, primary RSS peak ${result.rssPeakMb.toFixed(1)} MB (sampled max ${result.rssSampledMb!.toFixed(1)} MB), primary CPU ${result.cpuPerMillion!.toFixed(2)} s per million lines`;
   const faults = problems === 0 ? 'all lines whole, once, in order' : `lost ${check.lost}, duplicated ${check.duplicates}, out of order ${check.outOfOrder}, malformed ${check.malformed} ${JSON.stringify(check.examples)}`;
   return `  ${mode.padEnd(6)} ${int(check.linesPerSecond).padStart(10)} lines/s  (${(result.wallMs / 1000).toFixed(2)} s from spawn; ${faults}${memory})`;
 }
@@ -295,12 +330,14 @@ async function main(): Promise<boolean> {
       const crewRate = median(crew.map((r) => r.check.linesPerSecond));
       const faults = [...direct, ...same, ...crew].reduce((sum, r) => sum + r.check.lost + r.check.duplicates + r.check.outOfOrder + r.check.malformed, 0);
       const rss = Math.max(...crew.map((r) => r.rssPeakMb ?? Number.NaN));
+      const cpu = median(crew.map((r) => r.cpuPerMillion ?? Number.NaN));
       const pass = { ratio: crewRate / sameRate >= RATIO_TARGET, faults: faults === 0, rss: rss <= RSS_TARGET_MB };
       ok &&= pass.ratio && pass.faults && pass.rss;
       summary.push(
         `${format.padEnd(6)} crew ${int(crewRate)} lines/s; raw pipe, same length (${length + 1} bytes) ${int(sameRate)} lines/s: ${ratio(crewRate / sameRate)} (target ≥ ${RATIO_TARGET}×: ${verdict(pass.ratio)}); ` +
           `raw pipe, 100 bytes ${int(directRate)} lines/s: ${ratio(crewRate / directRate)}; ` +
-          `lines lost/duplicated/out of order/split: ${faults} (target 0: ${verdict(pass.faults)}); primary peak RSS ${rss.toFixed(1)} MB (target ≤ ${RSS_TARGET_MB} MB: ${verdict(pass.rss)})`,
+          `lines lost/duplicated/out of order/split: ${faults} (target 0: ${verdict(pass.faults)}); primary peak RSS ${rss.toFixed(1)} MB (target ≤ ${RSS_TARGET_MB} MB: ${verdict(pass.rss)}); ` +
+          `primary CPU ${cpu.toFixed(2)} s per million lines`,
       );
     }
     console.log('medians:');
