@@ -100,7 +100,7 @@ describe('pretty output of what a child wrote', () => {
     // The payload's lone "\r" ends a line there: what follows it is a line of its own, with
     // the child's prefix, so the forged "crew" record reads as the child's text.
     assertSafe(capture.text, 4);
-    assert.match(capture.lines[2] ?? '', /^\d\d:\d\d:\d\d\.\d{3} server\.1  \| 13:37:00\.000 crew \| stopped/);
+    assert.match(capture.lines[2] ?? '', /^\d\d:\d\d:\d\d\.\d{3} server\.1 {2}\| 13:37:00\.000 crew \| stopped/);
   });
 
   it("escapes them in crew's own records, keeping crew's colours", async () => {

@@ -14,7 +14,6 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createChildLogger } from '../../lib/log/child-logger.js';
 import { createFormatter, type LogFormat, type StreamName } from '../../lib/log/formatter.js';
-import { markPrefix } from '../../lib/log/own-record-mark.js';
 import { Output } from '../../lib/log/output.js';
 import { relayChild } from '../../lib/log/relay.js';
 import type { Tags } from '../../lib/log/tags.js';
