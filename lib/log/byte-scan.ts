@@ -47,7 +47,7 @@ const SLACK = 18;
 const PAGE = 64 * 1024;
 
 /*
- * The kernel, as WebAssembly text (this is what WASM below encodes):
+ * The kernel, as WebAssembly text (KERNEL_BASE64 below is its binary):
  *
  * (module
  *   (memory (export "memory") 2)
@@ -72,135 +72,29 @@ const PAGE = 64 * 1024;
  *     bits      = bitmask(controls or c1 or bidi)
  *   where a step without controls, 0xc2 or 0xe2 (any_true) skips the look-ahead))
  */
-const I32 = 0x7f;
-const V128 = 0x7b;
-const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  if: [0x04, 0x40],
-  ifV128: [0x04, V128],
-  else: [0x05],
-  end: [0x0b],
-  br: (depth: number) => [0x0c, depth],
-  brIf: (depth: number) => [0x0d, depth],
-  return: [0x0f],
-  get: (local: number) => [0x20, local],
-  set: (local: number) => [0x21, local],
-  tee: (local: number) => [0x22, local],
-  i32: (value: number) => [0x41, value],
-  i32GeU: [0x4f],
-  i32Ctz: [0x68],
-  i32Add: [0x6a],
-  load: (offset: number) => [0xfd, 0x00, 0x00, offset],
-  splat: (byte: number) => [0xfd, 0x0c, ...new Array<number>(16).fill(byte)],
-  eq: [0xfd, 0x23],
-  ltU: [0xfd, 0x26],
-  leU: [0xfd, 0x2a],
-  geU: [0xfd, 0x2c],
-  and: [0xfd, 0x4e],
-  andnot: [0xfd, 0x4f],
-  or: [0xfd, 0x50],
-  anyTrue: [0xfd, 0x53],
-  bitmask: [0xfd, 0x64],
-};
-
-/** `$v <op> byte`, for each lane. */
-const cmp = (v: number, test: number[], byte: number): number[] => [...op.get(v), ...op.splat(byte), ...test];
-
-// The loop both functions share: `mask` leaves the lanes to flag on the stack; locals 0 and 1
-// are from and to, `bits` the i32 local, `loads` fill the v128 locals from memory.
-function scanLoop(loads: number[], mask: number[], bits: number): number[] {
-  return [
-    ...op.block,
-    ...op.loop,
-    ...op.get(0), ...op.get(1), ...op.i32GeU, ...op.brIf(1),
-    ...loads,
-    ...mask, ...op.bitmask, ...op.tee(bits),
-    ...op.if, ...op.get(0), ...op.get(bits), ...op.i32Ctz, ...op.i32Add, ...op.return, ...op.end,
-    ...op.get(0), ...op.i32(16), ...op.i32Add, ...op.set(0),
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
-    ...op.get(1),
-    ...op.end,
-  ];
-}
-
-function jsonBody(): number[] {
-  // locals: 2 $v, 3 $bits
-  const locals = [2, 1, V128, 1, I32];
-  const loads = [...op.get(0), ...op.load(0), ...op.set(2)];
-  const mask = [...cmp(2, op.ltU, 0x20), ...cmp(2, op.eq, 0x0a), ...op.andnot, ...cmp(2, op.eq, 0x22), ...op.or, ...cmp(2, op.eq, 0x5c), ...op.or];
-  return [...locals, ...scanLoop(loads, mask, 3)];
-}
-
-function prettyBody(): number[] {
-  // locals: 2 $v, 3 $v1, 4 $v2, 5 $bits
-  const locals = [2, 3, V128, 1, I32];
-  const controls = [...cmp(2, op.ltU, 0x20), ...cmp(2, op.eq, 0x0a), ...op.andnot, ...cmp(2, op.eq, 0x09), ...op.andnot, ...cmp(2, op.eq, 0x7f), ...op.or];
-  const c1 = [...cmp(2, op.eq, 0xc2), ...cmp(3, op.geU, 0x80), ...op.and, ...cmp(3, op.leU, 0x9f), ...op.and];
-  const overrides = [...cmp(3, op.eq, 0x80), ...cmp(4, op.geU, 0xaa), ...op.and, ...cmp(4, op.leU, 0xae), ...op.and];
-  const isolates = [...cmp(3, op.eq, 0x81), ...cmp(4, op.geU, 0xa6), ...op.and, ...cmp(4, op.leU, 0xa9), ...op.and];
-  const bidi = [...cmp(2, op.eq, 0xe2), ...overrides, ...isolates, ...op.or, ...op.and];
-  // Plain text has neither controls nor the lead bytes 0xc2 and 0xe2: one cheap test per step;
-  // the look-ahead loads and the exact mask only where one of them is.
-  const candidates = [...controls, ...cmp(2, op.eq, 0xc2), ...op.or, ...cmp(2, op.eq, 0xe2), ...op.or];
-  const exact = [...op.get(0), ...op.load(1), ...op.set(3), ...op.get(0), ...op.load(2), ...op.set(4), ...controls, ...c1, ...op.or, ...bidi, ...op.or];
-  const loads = [...op.get(0), ...op.load(0), ...op.set(2)];
-  // (if (v128.any_true candidates) (then …exact… bitmask, tee $bits, (if $bits (return …)))) — the
-  // shared loop wants a mask on the stack; a zero mask when there are no candidates.
-  const mask = [...candidates, ...op.anyTrue, ...op.ifV128, ...exact, ...op.else, ...op.splat(0), ...op.end];
-  return [...locals, ...scanLoop(loads, mask, 5)];
-}
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
-const vector = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
-const name = (text: string): number[] => [...leb(text.length), ...Buffer.from(text, 'latin1')];
-
-function wasmModule(): Uint8Array {
-  const bodies = [jsonBody(), prettyBody()].map((body) => [...leb(body.length), ...body]);
-  return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vector([[0x60, 2, I32, I32, 1, I32]])),
-    ...section(3, vector([[0], [0]])),
-    ...section(5, vector([[0x00, 2]])),
-    ...section(7, vector([[...name('memory'), 0x02, 0], [...name('json'), 0x00, 0], [...name('pretty'), 0x00, 1]])),
-    ...section(10, vector(bodies)),
-  ]);
-}
+// The module's bytes. spec/log/byte-scan-kernel.ts assembles them from the text above, and
+// spec/log/byte-scan.spec.ts checks that this is what it assembles: to change the kernel,
+// change the assembler there and paste what it prints.
+export const KERNEL_BASE64 =
+  'AGFzbQEAAAABBwFgAn9/AX8DAwIAAAUDAQACBxoDBm1lbW9yeQIABGpzb24AAAZwcmV0dHkAAQrPBQKSAQIBewF/AkADQCAAIAFPDQEgAP0AAAAhAiAC/QwgICAgICAgICAgICAgICAg/SYgAv0MCgoKCgoKCgoKCgoKCgoKCv0j/U8gAv0MIiIiIiIiIiIiIiIiIiIiIv0j/VAgAv0MXFxcXFxcXFxcXFxcXFxcXP0j/VD9ZCIDBEAgACADaGoPCyAAQRBqIQAMAAsLIAELuAQCA3sBfwJAA0AgACABTw0BIAD9AAAAIQIgAv0MICAgICAgICAgICAgICAgIP0mIAL9DAoKCgoKCgoKCgoKCgoKCgr9I/1PIAL9DAkJCQkJCQkJCQkJCQkJCQn9I/1PIAL9DH9/f39/f39/f39/f39/f3/9I/1QIAL9DMLCwsLCwsLCwsLCwsLCwsL9I/1QIAL9DOLi4uLi4uLi4uLi4uLi4uL9I/1Q/VMEeyAA/QAAASEDIAD9AAACIQQgAv0MICAgICAgICAgICAgICAgIP0mIAL9DAoKCgoKCgoKCgoKCgoKCgr9I/1PIAL9DAkJCQkJCQkJCQkJCQkJCQn9I/1PIAL9DH9/f39/f39/f39/f39/f3/9I/1QIAL9DMLCwsLCwsLCwsLCwsLCwsL9IyAD/QyAgICAgICAgICAgICAgICA/Sz9TiAD/Qyfn5+fn5+fn5+fn5+fn5+f/Sr9Tv1QIAL9DOLi4uLi4uLi4uLi4uLi4uL9IyAD/QyAgICAgICAgICAgICAgICA/SMgBP0Mqqqqqqqqqqqqqqqqqqqqqv0s/U4gBP0Mrq6urq6urq6urq6urq6urv0q/U4gA/0MgYGBgYGBgYGBgYGBgYGBgf0jIAT9DKampqampqampqampqampqb9LP1OIAT9DKmpqampqampqampqampqan9Kv1O/VD9Tv1QBf0MAAAAAAAAAAAAAAAAAAAAAAv9ZCIFBEAgACAFaGoPCyAAQRBqIQAMAAsLIAEL';
 
 interface WasmMemory {
   buffer: ArrayBuffer;
   grow(pages: number): number;
 }
 
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: { memory: WasmMemory; json: Find; pretty: Find } };
+interface WasmExports {
+  memory: WasmMemory;
+  json: Find;
+  pretty: Find;
 }
 
-function wasmKernel(): Kernel | undefined {
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (api === undefined) return undefined;
-  let exports: { memory: WasmMemory; json: Find; pretty: Find };
-  try {
-    exports = new api.Instance(new api.Module(wasmModule())).exports;
-  } catch {
-    // No SIMD, or WebAssembly switched off (node --jitless): the loop below gives the same
-    // answers, only slower; nothing else changes.
-    return undefined;
-  }
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<object>;
+  Instance: new (module: object) => { exports: WasmExports };
+}
+
+function wasmKernel(exports: WasmExports): Kernel {
   const { memory } = exports;
   let bytes = new Uint8Array(memory.buffer);
   return {
@@ -234,31 +128,42 @@ function loopKernel(): Kernel {
   };
 }
 
-let kernel: Kernel | undefined;
+// The kernel every scanner of the process shares: the loop until the WebAssembly one is
+// compiled. Compiling takes a few milliseconds, more on a busy machine; it runs off the main
+// thread from the moment this module loads, so a starting crew never waits for it.
+let kernel: Kernel = loopKernel();
 let kernelIsWasm = false;
-// Which scanner's bytes are loaded (its id): every scanner of the process shares the kernel.
+// Which scanner's bytes are loaded (its id) and into which kernel.
 let loadedBy = 0;
 let scanners = 0;
 
-function theKernel(): Kernel {
-  if (kernel === undefined) {
-    const wasm = wasmKernel();
-    kernelIsWasm = wasm !== undefined;
-    kernel = wasm ?? loopKernel();
+/** Resolves once the kernel is settled: true for the WebAssembly one, false for the loop. */
+export const kernelReady: Promise<boolean> = (async () => {
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (api === undefined) return false;
+  try {
+    const module = await api.compile(Buffer.from(KERNEL_BASE64, 'base64'));
+    kernel = wasmKernel(new api.Instance(module).exports);
+    kernelIsWasm = true;
+    loadedBy = 0;
+    return true;
+  } catch {
+    // No SIMD, or WebAssembly switched off (node --jitless): the loop gives the same answers,
+    // only slower; nothing else changes.
+    return false;
   }
-  return kernel;
-}
+})();
 
-/** Whether the fast kernel runs (not under node --jitless): for tests and benchmarks. */
+/** Whether the fast kernel runs (once kernelReady resolved; not under --jitless). */
 export function usesWasm(): boolean {
-  theKernel();
   return kernelIsWasm;
 }
 
 /** Scans one child stream's chunks, line by line, for one format's flagged bytes. */
 export class ByteScan {
-  private readonly find: Find;
-  private readonly kernel: Kernel;
+  private readonly own: Kernel | undefined;
+  private find: Find;
+  private kernel: Kernel;
   private readonly id = ++scanners;
   private buf: Uint8Array | undefined;
   private base = 0;
@@ -267,8 +172,13 @@ export class ByteScan {
   // The first flagged index at or after `last`, as an index of `buf`.
   private next = -1;
 
-  constructor(kind: ScanKind, useLoop = false) {
-    this.kernel = useLoop ? loopKernel() : theKernel();
+  /** `useLoop`: always the plain loop, for tests that compare the two. */
+  constructor(
+    private readonly kind: ScanKind,
+    useLoop = false,
+  ) {
+    this.own = useLoop ? loopKernel() : undefined;
+    this.kernel = this.own ?? kernel;
     this.find = this.kernel.find[kind];
   }
 
@@ -278,6 +188,11 @@ export class ByteScan {
    */
   clean(buf: Uint8Array, start: number, end: number): boolean {
     if (buf !== this.buf || start < this.last || loadedBy !== this.id) {
+      // A new load also takes up the WebAssembly kernel once it is there.
+      if (this.own === undefined && this.kernel !== kernel) {
+        this.kernel = kernel;
+        this.find = kernel.find[this.kind];
+      }
       this.kernel.load(buf, start, buf.length);
       loadedBy = this.id;
       this.buf = buf;

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { ByteScan, flagged, usesWasm, type ScanKind } from '../../lib/log/byte-scan.js';
+import { ByteScan, flagged, KERNEL_BASE64, kernelReady, usesWasm, type ScanKind } from '../../lib/log/byte-scan.js';
+import { assembleKernel } from './byte-scan-kernel.js';
 
 const KINDS: ScanKind[] = ['json', 'pretty'];
 
@@ -22,8 +23,13 @@ function check(kind: ScanKind, useLoop: boolean, buf: Buffer, cuts: number[]): v
 }
 
 describe('ByteScan', () => {
-  it('runs the SIMD kernel here', () => {
+  it('runs the SIMD kernel here once compiled, the module its assembler makes', async () => {
+    const early = new ByteScan('json');
+    assert.equal(early.clean(Buffer.from('a"b'), 0, 3), false, 'the loop answers until the kernel is there');
+    assert.equal(await kernelReady, true);
     assert.equal(usesWasm(), true);
+    assert.equal(early.clean(Buffer.from('abc'), 0, 3), true, 'a scanner made before takes up the kernel');
+    assert.equal(Buffer.from(assembleKernel()).toString('base64'), KERNEL_BASE64);
   });
 
   it('flags what each format must rewrite, and nothing else', () => {
