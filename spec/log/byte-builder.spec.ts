@@ -44,7 +44,7 @@ describe('ByteBuilder', () => {
     assert.equal(four.toString(), 'four');
   });
 
-  it('copies lines of a large chunk right, staged or not, and never over a view still out (property)', () => {
+  it('copies lines of large chunks right, and never over a view still out (property)', () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('line' as const), source: fc.nat(2), from: fc.nat(20_000), length: fc.nat(300) }),
       fc.record({ kind: fc.constant('text' as const), text: fc.string({ maxLength: 40 }) }),
