@@ -17,7 +17,7 @@ const COMPONENTS: Tags[] = [
   ...['heartbeat', 'poller', 'mailer', 'indexer', 'billing', 'reports'].map((component, i) => ({ component, instance: 1, pid: 10 + i })),
 ];
 // eslint-disable-next-line no-control-regex -- the SGR sequences are what is tested
-const PREFIX = /^\x1b\[2m\d\d:\d\d:\d\d\.\d{3}\x1b\[0m \x1b\[([\d;]+)m(\S+) +\|\x1b\[0m (.*)$/;
+const PREFIX = /^(?:\x1b\[2m)?\d\d:\d\d:\d\d\.\d{3}(?:\x1b\[0m)? \x1b\[([\d;]+)m(\S+) +\|\x1b\[0m (.*)$/;
 const WHITE_OR_BLACK = new Set(['30', '37', '90', '97', '1;30', '1;37', '1;97', '38;5;0', '38;5;7', '38;5;8', '38;5;15', '38;5;16', '38;5;231', '38;5;232', '38;5;255']);
 
 // The RGB of an xterm 256-colour index (cube and greys); basic colours have none fixed.
@@ -43,7 +43,9 @@ function contrast(a: [number, number, number], b: [number, number, number]): num
   return (hi! + 0.05) / (lo! + 0.05);
 }
 
-describe('pretty colours', () => {
+// The colour of every tag and level, from the pretty stream rendered for every component kind
+// at every level.
+function render(): { tagColour: Map<string, string>; levelColour: Map<string, string> } {
   const formatter = createFormatter({ format: 'pretty', color: true, tagWidth: 11 });
   const NOW = Date.UTC(2026, 11, 1, 8, 37, 31, 123);
   const tagColour = new Map<string, string>();
@@ -68,24 +70,36 @@ describe('pretty colours', () => {
       }
     }
   }
+  return { tagColour, levelColour };
+}
+
+describe('pretty colours', () => {
+  it('dim the time', () => {
+    const line = createFormatter({ format: 'pretty', color: true }).record(COMPONENTS[0]!, 'info', 'x', undefined, 0);
+    assert.ok(line.startsWith('\x1b[2m'), JSON.stringify(line));
+  });
 
   it('gives every component kind a colour of its own', () => {
+    const { tagColour } = render();
     assert.equal(tagColour.size, COMPONENTS.length);
     assert.equal(new Set(tagColour.values()).size, COMPONENTS.length, JSON.stringify([...tagColour]));
   });
 
   it('makes no tag white or black, and crew bold in the terminal’s own colour', () => {
+    const { tagColour } = render();
     for (const [component, code] of tagColour) assert.ok(!WHITE_OR_BLACK.has(code), `${component}: ${code}`);
     assert.equal(tagColour.get('crew'), '1');
   });
 
   it('gives no tag the colour of error or warn', () => {
+    const { tagColour, levelColour } = render();
     for (const level of ['error', 'warn']) {
       for (const [component, code] of tagColour) assert.notEqual(code, levelColour.get(level), `${component} and ${level}`);
     }
   });
 
   it('uses colours that read on dark and light backgrounds', () => {
+    const { tagColour, levelColour } = render();
     for (const [what, code] of [...tagColour, ...levelColour]) {
       const index = /^38;5;(\d+)$/.exec(code)?.[1];
       if (index === undefined) {
