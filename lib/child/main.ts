@@ -93,7 +93,7 @@ async function endLeftovers(until: number): Promise<void> {
 const me = await specArrived;
 releaseGuard = guardAgainstOrphaning();
 startHeartbeat(me.heartbeatInterval, link.send);
-const logger = createChildLogger({ level: me.config.log.levels[me.component] ?? me.config.log.level });
+const logger = createChildLogger({ level: me.config.log.levels[me.component] ?? me.config.log.level, recordMark: me.recordMark });
 queue = createChildQueue(me, link.send);
 
 try {

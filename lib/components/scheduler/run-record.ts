@@ -81,11 +81,9 @@ export function armedRecord(schedule: ResolvedSchedule, next: number | undefined
   return {
     level: next === undefined ? 'warn' : 'info',
     message: `${schedule.name} armed: "${schedule.cron}"${zone}, ${describeAction(schedule.action)}, ${when}`,
+    // The message already names the cron, the zone and the action; the fields add what it does not.
     fields: {
       schedule: schedule.name,
-      cron: schedule.cron,
-      ...(schedule.timezone ? { timezone: schedule.timezone } : {}),
-      action: schedule.action.kind,
       overlap: schedule.overlap,
       lock: scope,
       next: next === undefined ? null : new Date(next).toISOString(),
