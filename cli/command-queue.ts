@@ -50,7 +50,7 @@ export function openCommandQueue({ config, app, cwd, environ }: CommandQueueOpti
     return {
       driver: 'redis',
       async enqueue(job, data, opts) {
-        checkEnqueue(jobs, job, data, opts);
+        checkEnqueue(jobs, job, data, opts, config.queue.maxPayload);
         await connected();
         return driver!.enqueue(job, data, opts);
       },
@@ -72,7 +72,7 @@ export function openCommandQueue({ config, app, cwd, environ }: CommandQueueOpti
   return {
     driver: 'embedded',
     async enqueue(job, data, opts) {
-      checkEnqueue(jobs, job, data, opts);
+      checkEnqueue(jobs, job, data, opts, config.queue.maxPayload);
       const { id } = (await ask('jobs.enqueue', { job, data, ...(opts !== undefined ? { opts } : {}) })) as { id: string };
       return id;
     },

@@ -16,7 +16,7 @@ import {
   size,
   text,
 } from './fields.js';
-import { LEVELS, type CrewConfig } from './types.js';
+import { DEFAULT_MAX_PAYLOAD, LEVELS, type CrewConfig } from './types.js';
 
 const emptyMeansUnset = (value: unknown): unknown => (value === null ? undefined : value);
 
@@ -128,6 +128,7 @@ export const crewConfigSchema = z.strictObject({
     url: redisUrl().withDefault(() => ''),
     prefix: text({ nonEmpty: true }).withDefault(() => 'crew'),
     maxQueued: integer(1).withDefault(() => 100_000),
+    maxPayload: size({ min: 1024 }).withDefault(() => DEFAULT_MAX_PAYLOAD),
     stallInterval: duration({ positive: true }).withDefault(() => 5_000),
   }),
   supervisor: supervisorSchema,

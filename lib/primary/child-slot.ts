@@ -62,6 +62,8 @@ export class ChildSlot {
   lastExit: ExitInfo | undefined;
   rss: number | undefined;
   cpu: number | undefined;
+  /** Why the running child is degraded (it said so: its Redis is lost), until it says it is back. */
+  degraded: string | undefined;
 
   private worker: Worker | undefined;
   /** The child said `listening`; until then messages for it wait in `unsent`. */
@@ -100,6 +102,7 @@ export class ChildSlot {
     this.unsent = [];
     this.killedAtGrace = false;
     this.fatal = undefined;
+    this.degraded = undefined;
     this.killReason = undefined;
     this.readyAt = undefined;
     this.state = 'starting';
@@ -163,6 +166,9 @@ export class ChildSlot {
     fatal: (msg) => {
       this.fatal = msg.message;
     },
+    degraded: (msg) => {
+      this.degraded = msg.reason;
+    },
     queue: (msg) => this.deps.owner.onQueueMessage(this, msg.body),
   };
 
@@ -188,6 +194,7 @@ export class ChildSlot {
     this.lastExit = info;
     this.rss = undefined;
     this.cpu = undefined;
+    this.degraded = undefined;
     this.state = 'stopped';
     const how = signal ? `signal ${signal}` : `code ${code}`;
     const level = info.requested && !info.killedAtGrace && (code === 0 || code === null) ? 'info' : 'warn';

@@ -31,7 +31,7 @@ export function createPrimaryQueue(config: CrewConfig, app: AppDefinition, plan:
       onChildExit: (slot, info) => broker.release(slot, exitWords(info)),
       stop: () => broker.stop(),
     },
-    verbs: jobVerbs(broker),
+    verbs: jobVerbs(broker, config.queue.maxPayload),
   };
 }
 

@@ -3,13 +3,14 @@
 // old children exited), so the command can say how it went.
 import type { Supervisor } from './supervisor.js';
 import { crewStatus, type CrewStatus } from './status.js';
-import { defineVerb, VerbArgumentError, type VerbTable } from '../control/verbs.js';
+import { defineVerb, noArgs, objectArgs, VerbArgumentError, type VerbTable } from '../control/verbs.js';
 
 export function supervisorVerbs(supervisor: Supervisor, env: string): VerbTable {
   const targetOf = (verb: string, args: unknown, optional: boolean): string | undefined => {
-    const target = (args as { target?: unknown } | undefined)?.target;
+    const usage = optional ? '{ target?: "component" | "component.N" }' : '{ target: "component" | "component.N" }';
+    const { target } = objectArgs(verb, args, ['target'], usage, optional);
     if (target === undefined && optional) return undefined;
-    if (typeof target !== 'string' || target === '') throw new VerbArgumentError(`${verb} takes { target: "component" | "component.N" }`);
+    if (typeof target !== 'string' || target === '') throw new VerbArgumentError(`${verb} takes ${usage}`);
     return target;
   };
   const slotsOf = (target: string | undefined) => {
@@ -33,7 +34,7 @@ export function supervisorVerbs(supervisor: Supervisor, env: string): VerbTable 
   return {
     status: defineVerb({
       describe: 'the primary and every child -> { pid, env, uptime, children: [...] }',
-      parse: () => undefined,
+      parse: (args) => noArgs('status', args),
       run: (): CrewStatus => crewStatus(supervisor, env),
     }),
     // restart names what to replace; reload may name it (default: every child). Both roll.
@@ -41,7 +42,7 @@ export function supervisorVerbs(supervisor: Supervisor, env: string): VerbTable 
     reload: replaceVerb('reload', 'reloaded', true, 'rolling restart of every child, or of one component: { target? } -> { reloaded: [tags] }'),
     stop: defineVerb({
       describe: 'graceful shutdown, as SIGTERM -> { stopping: true }',
-      parse: () => undefined,
+      parse: (args) => noArgs('stop', args),
       run() {
         void supervisor.stop('crew stop');
         return { stopping: true };

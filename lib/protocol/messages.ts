@@ -18,6 +18,8 @@ export type ChildMessage =
   | { ns: 'crew'; act: 'heartbeat' }
   /** A failure that a restart cannot mend (a port in use): the primary does not retry. */
   | { ns: 'crew'; act: 'fatal'; message: string }
+  /** A dependency of a ready child (its Redis) is lost, and why; without `reason`, it is back. */
+  | { ns: 'crew'; act: 'degraded'; reason?: string }
   | { ns: 'crew'; act: 'queue'; body: QueueBody };
 
 /** Primary -> child. */
@@ -34,7 +36,7 @@ export type QueueBody = { op: string; [key: string]: unknown };
 
 export type Message = ChildMessage | PrimaryMessage;
 
-const CHILD_ACTS = new Set(['waiting', 'listening', 'ready', 'heartbeat', 'fatal', 'queue']);
+const CHILD_ACTS = new Set(['waiting', 'listening', 'ready', 'heartbeat', 'fatal', 'degraded', 'queue']);
 const PRIMARY_ACTS = new Set(['spec', 'prepare', 'stop', 'queue']);
 
 function isOurs(value: unknown): value is { ns: string; act: unknown; [key: string]: unknown } {
@@ -45,6 +47,7 @@ function isOurs(value: unknown): value is { ns: string; act: unknown; [key: stri
 export function parseChildMessage(value: unknown): ChildMessage | undefined {
   if (!isOurs(value) || typeof value.act !== 'string' || !CHILD_ACTS.has(value.act)) return undefined;
   if (value.act === 'fatal' && typeof value.message !== 'string') return undefined;
+  if (value.act === 'degraded' && value.reason !== undefined && typeof value.reason !== 'string') return undefined;
   if (value.act === 'queue' && !isQueueBody(value.body)) return undefined;
   return value as ChildMessage;
 }

@@ -10,10 +10,10 @@
 // - timeouts are not bee-queue's: the worker enforces them (see components/worker), because
 //   bee-queue would fail the job and leave the handler running unseen.
 // On stop, each Queue stops taking jobs and waits for its active ones until the deadline.
-import { redactText } from '../../config/redact.js';
 import type { ConsumedJob, Consumption, JobRun, RunJob } from '../types.js';
 import { BeeQueue, type BeeJob } from './bee.js';
 import type { QueueLog, RedisConnection } from './connection.js';
+import { redisErrorText, redisFailure } from './redis-errors.js';
 import { workerSettings } from './settings.js';
 import { REPEAT_SILENCE_MS } from '../defaults.js';
 import type { SuccessCounter } from './success-counter.js';
@@ -38,7 +38,13 @@ export async function consumeFromRedis(options: ConsumeOptions, jobs: ConsumedJo
     });
     return queue;
   });
-  await Promise.all(queues.map((queue) => queue.ready()));
+  // bee-queue rejects with node-redis's error object (a refused AUTH, say): crew's own goes on.
+  await Promise.all(queues.map((queue) => queue.ready())).catch((error: unknown) => {
+    // Let go of the Queues that did connect; a failure to close one that never worked adds
+    // nothing to the error below, which is what the worker reports.
+    for (const queue of queues) void queue.close(0).catch(() => undefined);
+    throw redisFailure(`Redis at ${connection.shown}`, error);
+  });
   for (const queue of queues) {
     queue.checkStalledJobs(Math.max(1, Math.floor(stallInterval / 2))).catch((error: Error) => reportError(queue.name, error));
   }
@@ -76,7 +82,7 @@ function toRun(name: string, job: BeeJob): JobRun {
 function errorReporter(connection: RedisConnection, log: QueueLog): (job: string, error: Error) => void {
   const lastSaid = new Map<string, number>();
   return (job, error) => {
-    const text = redactText(error.message);
+    const text = redisErrorText(error);
     const now = Date.now();
     if (now - (lastSaid.get(text) ?? -Infinity) < REPEAT_SILENCE_MS) return;
     lastSaid.set(text, now);
