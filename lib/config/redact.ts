@@ -20,36 +20,35 @@ export { isSecretName as isSecretKey } from './secret-names.js';
  */
 export function redactUrl(url: string): string {
   const parsed = URL.canParse(url) ? new URL(url) : undefined;
-  if (parsed && parsed.host !== '') {
-    let changed = false;
-    if (parsed.password !== '') {
-      parsed.password = MASK;
-      changed = true;
-    } else if (parsed.username !== '') {
-      // A lone user-info is a password to some clients (node-redis 3) and a token to others
-      // (`https://<token>@github.com/…`): it cannot be shown.
-      parsed.username = MASK;
-      changed = true;
-    }
-    if (parsed.search !== '') {
-      const search = redactQuery(parsed.search.slice(1));
-      if (search !== parsed.search.slice(1)) {
-        parsed.search = search;
-        changed = true;
-      }
-    }
-    if (parsed.hash.includes('=')) {
-      // OAuth's implicit flow puts tokens in the fragment.
-      const hash = redactQuery(parsed.hash.slice(1));
-      if (hash !== parsed.hash.slice(1)) {
-        parsed.hash = hash;
-        changed = true;
-      }
-    }
-    // Unchanged URLs keep their own spelling (the parser would normalise it).
-    return changed ? parsed.href : url;
+  const slashes = url.indexOf('//');
+  if (!parsed || parsed.host === '' || slashes < 0) return redactLoose(url, true);
+  // The parser found a host, so the authority runs from `//` to the first of / ? # \ after it
+  // (a password with one of these would have ended it). Masking is done in the URL as written:
+  // the parser's own serialisation would re-spell the rest.
+  const start = slashes + 2;
+  const ends = url.slice(start).search(/[/?#\\]/);
+  const authorityEnd = ends < 0 ? url.length : start + ends;
+  const at = url.lastIndexOf('@', authorityEnd - 1);
+  let head = url.slice(0, authorityEnd);
+  if (at >= start) {
+    const userInfo = url.slice(start, at);
+    const colon = userInfo.indexOf(':');
+    // A lone user-info is a password to some clients (node-redis 3) and a token to others
+    // (`https://<token>@github.com/…`): it cannot be shown.
+    const shown = colon >= 0 ? `${userInfo.slice(0, colon + 1)}${colon < userInfo.length - 1 ? MASK : ''}` : MASK;
+    head = url.slice(0, start) + shown + url.slice(at, authorityEnd);
   }
-  return redactLoose(url, true);
+  let rest = url.slice(authorityEnd);
+  const hash = rest.indexOf('#');
+  let fragment = '';
+  if (hash >= 0) {
+    // OAuth's implicit flow puts tokens in the fragment.
+    fragment = `#${redactQuery(rest.slice(hash + 1))}`;
+    rest = rest.slice(0, hash);
+  }
+  const query = rest.indexOf('?');
+  if (query >= 0) rest = `${rest.slice(0, query + 1)}${redactQuery(rest.slice(query + 1))}`;
+  return head + rest + fragment;
 }
 
 /**
@@ -90,16 +89,21 @@ function redactLoose(text: string, always: boolean): string {
   let out = text;
   const at = out.lastIndexOf('@');
   if (at > 0) {
-    // A scheme may follow other text in a word (`url="redis:/:pw@host"`).
-    const scheme = /(?:^|[^A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:/.exec(out);
+    // Where the authority starts: after a scheme that opens the word; else after the first
+    // `//` (it comes before any password); else after a scheme that follows other text
+    // (`url="redis:/:pw@host"`); else at the start.
+    const leading = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(out);
     const slashes = out.indexOf('//');
+    const inner = /[^A-Za-z0-9+.-]([A-Za-z][A-Za-z0-9+.-]*:)/.exec(out);
     let start = 0;
-    if (slashes >= 0 && slashes < at) start = slashes + 2;
-    else if (scheme && scheme.index < at) start = scheme.index + scheme[0].length;
-    while (out[start] === '/' || out[start] === '\\') start++;
+    let marked = true;
+    if (leading) start = leading[0].length;
+    else if (slashes >= 0 && slashes < at) start = slashes + 2;
+    else if (inner && inner.index < at) start = inner.index + inner[0].length;
+    else marked = false;
+    while (start < at && (out[start] === '/' || out[start] === '\\')) start++;
     const userInfo = out.slice(start, at);
-    const hasScheme = scheme !== null && scheme.index < at;
-    if (userInfo !== '' && userInfo !== MASK && (always || hasScheme || slashes >= 0 || userInfo.includes(':'))) {
+    if (userInfo !== '' && userInfo !== MASK && (always || marked || userInfo.includes(':'))) {
       out = out.slice(0, start) + MASK + out.slice(at);
     }
   }
@@ -131,7 +135,11 @@ function isScalar(value: unknown): boolean {
 }
 
 function redactValue(value: unknown, secret: boolean): unknown {
-  if (isScalar(value)) return secret && value !== '' ? MASK : typeof value === 'string' ? redactText(value) : value;
+  if (typeof value === 'string' && !secret) {
+    // A value that starts like a URL is one URL, whatever it holds; anything else is text.
+    return /^[a-z][a-z0-9+.-]*:/i.test(value) && value.includes('@') ? redactUrl(value) : redactText(value);
+  }
+  if (isScalar(value)) return secret && value !== '' ? MASK : value;
   if (Array.isArray(value)) return value.map((item) => redactValue(item, secret));
   if (value !== null && typeof value === 'object') {
     // The keys of a mapping under a secret-named key are judged on their own: `auth: { user, pass }`.

@@ -75,7 +75,7 @@ function judge(value: unknown, inArray: boolean): string | undefined {
       if (value instanceof Map) return 'a Map would arrive as {}: send Object.fromEntries(map) or [...map]';
       if (value instanceof Set) return 'a Set would arrive as {}: send [...set]';
       const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-      const what = typeof name === 'string' && name !== '' ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` : 'an object with a class';
+      const what = typeof name === 'string' && name !== '' ? `${/^[AEIO]/.test(name) ? 'an' : 'a'} ${name}` : 'an object with a class';
       return `${what} would arrive as a plain object (or {}) without its class: send plain data, or give the class a toJSON method`;
     }
     default:

@@ -9,7 +9,7 @@ describe('crewConfigSchema', () => {
       server: { port: 3000, host: '127.0.0.1', instances: 1 },
       worker: { instances: 1, queues: [] },
       scheduler: {},
-      queue: { driver: 'auto', url: '', prefix: 'crew', maxQueued: 100_000, stallInterval: 5000 },
+      queue: { driver: 'auto', url: '', prefix: 'crew', maxQueued: 100_000, maxPayload: 1024 ** 2, stallInterval: 5000 },
       supervisor: {
         grace: 8000,
         readyTimeout: 30_000,

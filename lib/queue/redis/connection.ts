@@ -71,6 +71,8 @@ export interface RedisConnection {
 // for good past it; the largest value a timer takes puts that about 24 days away.
 const NEVER_GIVE_UP_MS = 2 ** 31 - 1;
 const FIRST_RETRY_MS = 100;
+/** How long a refusal at the first connection waits for someone who asked for it to report it. */
+const FIRST_REFUSAL_GRACE_MS = 1000;
 
 export function connectRedis(target: RedisTarget, log: QueueLog): RedisConnection {
   const { shown } = target;
@@ -80,6 +82,8 @@ export function connectRedis(target: RedisTarget, log: QueueLog): RedisConnectio
   let lastError = '';
   /** The refusal of the credentials, while it lasts. */
   let refused: string | undefined;
+  /** The record of a refusal at the first connection, until someone waiting for it takes it. */
+  let untakenRefusal: NodeJS.Timeout | undefined;
   let closed = false;
   /** The loss (or the failure to connect) has been recorded; reset once usable. */
   let reported = false;
@@ -111,12 +115,17 @@ export function connectRedis(target: RedisTarget, log: QueueLog): RedisConnectio
     if (reportedRefusal) return;
     reportedRefusal = true;
     reported = true;
-    if (!everUsable && waiters.size > 0) {
+    if (everUsable) {
+      log.warn(`${credentialsSentence()}; reconnecting; enqueue fails and /_health reports 503 until it is accepted`, { redis: shown });
+    } else if (waiters.size > 0) {
       // Someone waits for a first connection: the refusal is final, and theirs to report.
       const failure = new QueueCredentialsError(credentialsSentence());
       for (const waiter of [...waiters]) waiter.refuse(failure);
     } else {
-      log.warn(`${credentialsSentence()}; ${everUsable ? 'reconnecting; enqueue fails and /_health reports 503 until it is accepted' : 'retrying'}`, { redis: shown });
+      // A worker asks for its first connection just after this one is opened: it will say
+      // so itself (one line, not two). Said here only when no one asks in time.
+      untakenRefusal = setTimeout(() => log.warn(`${credentialsSentence()}; retrying`, { redis: shown }), FIRST_REFUSAL_GRACE_MS);
+      untakenRefusal.unref();
     }
     report(unusableReason());
   };
@@ -227,7 +236,10 @@ export function connectRedis(target: RedisTarget, log: QueueLog): RedisConnectio
     unusableReason,
     whenUsable(timeoutMs, failFast = false) {
       if (usable) return Promise.resolve();
-      if (refused && !everUsable) return Promise.reject(new QueueCredentialsError(credentialsSentence()));
+      if (refused && !everUsable) {
+        clearTimeout(untakenRefusal);
+        return Promise.reject(new QueueCredentialsError(credentialsSentence()));
+      }
       return new Promise((resolve, reject) => {
         const settle = () => {
           clearTimeout(timer);
@@ -274,6 +286,7 @@ export function connectRedis(target: RedisTarget, log: QueueLog): RedisConnectio
       if (closed) return Promise.resolve();
       closed = true;
       usable = false;
+      clearTimeout(untakenRefusal);
       for (const waiter of [...waiters]) waiters.delete(waiter);
       if (!client.ready) {
         // Nothing to say goodbye to; `end` also stops the reconnection timer.
