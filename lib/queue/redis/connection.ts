@@ -151,27 +151,39 @@ export function connectRedis(target: RedisTarget, log: QueueLog): RedisConnectio
     },
     connect_timeout: NEVER_GIVE_UP_MS,
   };
+  /** A refusal of a duplicate (a worker's blocking connection) was recorded; reset when one is ready. */
+  let duplicateRefusalSaid = false;
   const client: RedisV3Client = coalesceWrites(
     reconnectOnFailedReadiness(redisV3.createClient(options), (error, original) => {
       if (original) noteFailure(error);
-      // A duplicate refused while the command client is fine: the refusal is not the whole story.
-      else if (isCredentialsError(error) && usable) log.warn(`a connection to Redis at ${shown} was refused: ${redisErrorText(error)}; retrying`, { redis: shown });
+      else if (isCredentialsError(error) && usable && !duplicateRefusalSaid) {
+        // The command client is fine, yet a new connection is refused (an ACL changed, say):
+        // the worker takes no jobs meanwhile.
+        duplicateRefusalSaid = true;
+        log.warn(`a new connection to Redis at ${shown} was refused (${redisErrorText(error)}); retrying`, { redis: shown });
+      }
     }),
   );
   // Every bee-queue Queue of the process adds its own 'error' listener to this client.
   client.setMaxListeners(0);
-  // node-redis 3 says "Redis server does not require a password, but a password was supplied"
-  // through this event (else on the console, for every connection).
-  client.on('warning', () => {
+  // node-redis 3 warns through this event (else on the console, for every connection): that
+  // Redis requires no password but one was given, or of a deprecated option.
+  const onWarning = (text: unknown) => {
     if (warnedPassword) return;
     warnedPassword = true;
-    log.warn(`Redis at ${shown} requires no password, but queue.url / REDIS_URL gives one: is it the Redis you mean?`, { redis: shown });
-  });
+    if (/does not require a password/.test(String(text))) log.warn(`Redis at ${shown} requires no password, but queue.url / REDIS_URL gives one: is it the Redis you mean?`, { redis: shown });
+    else log.warn(`Redis at ${shown}: node-redis warns: ${redisErrorText(String(text))}`, { redis: shown });
+  };
+  client.on('warning', onWarning);
   const duplicate = client.duplicate.bind(client);
   client.duplicate = () => {
     const copy = duplicate();
-    copy.on('warning', () => undefined);
-    copy.on('ready', () => failures.delete(copy.options));
+    // Said once for the process, whichever connection says it first.
+    copy.on('warning', onWarning);
+    copy.on('ready', () => {
+      failures.delete(copy.options);
+      duplicateRefusalSaid = false;
+    });
     return copy;
   };
 
