@@ -12,10 +12,19 @@
 // on the next turn, not inside node-redis's own emit: its parser is still reading the replies
 // of that chunk, and a socket closed under it makes its offline-queue replay spin forever.
 // bee-queue's blocking connections are duplicates of the command client and get the same.
+//
+// bee-queue itself ends a connection whose first ready check fails, synchronously, inside that
+// emit: the replies left in the chunk then find no command waiting for them, and node-redis 3
+// throws (uncaught). Such replies are dropped here: their commands were already failed.
 import type { RedisV3Client } from './bee.js';
 
 interface Internals {
   on_ready(this: Internals): void;
+  return_reply(this: Internals, reply: unknown): void;
+  return_error(this: Internals, error: unknown): void;
+  command_queue: { length: number };
+  pub_sub_mode: number;
+  monitoring: boolean;
 }
 
 /** `onFailure` hears every failed readiness, of the client or of any duplicate (`original` false). */
@@ -30,6 +39,15 @@ export function reconnectOnFailedReadiness(client: RedisV3Client, onFailure: (er
   internals.on_ready = function () {
     if (!failed) onReady.call(this);
   };
+  for (const name of ['return_reply', 'return_error'] as const) {
+    const handle = internals[name];
+    internals[name] = function (value: unknown) {
+      // Outside pub/sub and MONITOR every reply answers a command; with none waiting, the
+      // connection was ended while this chunk was being read.
+      if (this.command_queue.length === 0 && this.pub_sub_mode === 0 && !this.monitoring) return;
+      handle.call(this, value);
+    };
+  }
   client.on('error', (error: unknown) => {
     // Only errors of a connected client that is not ready: those of its AUTH / ready check.
     // (Errors of a connection already gone are the loss's echo: the retry strategy has it.)
