@@ -7,7 +7,12 @@
 // Allowed as written: plain objects and arrays of strings, finite numbers, booleans and null;
 // a property whose value is undefined (it arrives missing, which reads the same); and any
 // object with a `toJSON` method (a Date arrives as its ISO string: the object chose that).
-
+//
+// The walk recurses (cheap: it runs at every enqueue, and allocates nothing unless it finds a
+// problem), and goes on without recursion below MAX_RECURSION levels, so data nested
+// thousands deep cannot exhaust the stack here. It counts the values it visits: each takes at
+// least one byte of JSON, so more values than `maxNodes` is known to be too big, without
+// walking a huge structure to its end.
 
 export interface DataProblem {
   /** Where in the data: `data`, `data.user.tags[2]`. */
@@ -16,41 +21,102 @@ export interface DataProblem {
   what: string;
 }
 
+const MAX_RECURSION = 500;
+const HOLE = 'an empty slot of a sparse array would arrive as null: fill it, or send an object';
+
+/** A problem on the way back up: `steps` from the value up to the root, reversed at the end. */
+interface Found {
+  steps: string[];
+  what: string;
+}
+type Outcome = Found | 'too big' | undefined;
+
 /** The first value in `data` that would not arrive as sent, or undefined when everything would. */
 export function findUnsendable(data: unknown, maxNodes = Infinity): DataProblem | 'too big' | undefined {
+  const found = walk(data, false, 0, { left: maxNodes });
+  if (found === undefined || found === 'too big') return found;
+  return { path: `data${found.steps.reverse().join('')}`, what: found.what };
+}
+
+function walk(value: unknown, inArray: boolean, depth: number, budget: { left: number }): Outcome {
+  if ((budget.left -= 1) < 0) return 'too big';
+  const problem = judge(value, inArray);
+  if (problem !== undefined) return { steps: [], what: problem };
+  if (!isContainer(value)) return undefined;
+  if (depth >= MAX_RECURSION) return walkDeep(value, budget);
+  try {
+    if (Array.isArray(value)) {
+      if (value.length > budget.left) return 'too big';
+      for (let i = 0; i < value.length; i++) {
+        if (!(i in value)) return { steps: [`[${i}]`], what: HOLE };
+        const found = walk(value[i], true, depth + 1, budget);
+        if (found !== undefined) return found === 'too big' ? found : (found.steps.push(`[${i}]`), found);
+      }
+    } else {
+      for (const key of Object.keys(value)) {
+        const found = walk((value as Record<string, unknown>)[key], false, depth + 1, budget);
+        if (found !== undefined) return found === 'too big' ? found : (found.steps.push(step(key)), found);
+      }
+    }
+  } catch (error) {
+    return { steps: [], what: readingThrew(error) };
+  }
+  return undefined;
+}
+
+/** The same walk without recursion, for what lies below MAX_RECURSION levels. */
+function walkDeep(root: object, budget: { left: number }): Outcome {
+  // Shared references are walked once here; a cycle is refused by JSON.stringify afterwards.
   const seen = new WeakSet<object>();
-  // Depth-first without recursion: data nested thousands deep must not exhaust the stack here.
-  const stack: Array<{ value: unknown; path: () => string; inArray: boolean }> = [{ value: data, path: () => 'data', inArray: false }];
-  let nodes = 0;
-  while (stack.length > 0) {
-    const { value, path, inArray } = stack.pop()!;
-    if ((nodes += 1) > maxNodes) return 'too big';
-    const problem = judge(value, inArray);
-    if (problem !== undefined) return { path: path(), what: problem };
-    if (value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') continue;
-    // Shared references are sent twice (fine); a cycle is refused by JSON.stringify afterwards.
-    if (seen.has(value)) continue;
+  const stack: Array<{ value: unknown; path: () => string; inArray: boolean }> = [];
+  const children = (value: object, path: () => string): Outcome => {
+    if (seen.has(value)) return undefined;
     seen.add(value);
     try {
       if (Array.isArray(value)) {
-        if (value.length > maxNodes) return 'too big';
+        if (value.length > budget.left) return 'too big';
         for (let i = value.length - 1; i >= 0; i--) {
-          if (!(i in value)) return { path: `${path()}[${i}]`, what: 'an empty slot of a sparse array would arrive as null: fill it, or send an object' };
+          if (!(i in value)) return { steps: [`${path()}[${i}]`], what: HOLE };
           stack.push({ value: value[i], path: () => `${path()}[${i}]`, inArray: true });
         }
       } else {
         const keys = Object.keys(value);
         for (let i = keys.length - 1; i >= 0; i--) {
           const key = keys[i]!;
-          stack.push({ value: (value as Record<string, unknown>)[key], path: () => `${path()}${/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`}`, inArray: false });
+          stack.push({ value: (value as Record<string, unknown>)[key], path: () => `${path()}${step(key)}`, inArray: false });
         }
       }
     } catch (error) {
-      // A getter or a proxy that throws: JSON.stringify would throw the same.
-      return { path: path(), what: `reading it threw: ${error instanceof Error ? error.message : String(error)}` };
+      return { steps: [path()], what: readingThrew(error) };
     }
+    return undefined;
+  };
+  const first = children(root, () => '');
+  if (first !== undefined) return first;
+  while (stack.length > 0) {
+    const { value, path, inArray } = stack.pop()!;
+    if ((budget.left -= 1) < 0) return 'too big';
+    const problem = judge(value, inArray);
+    if (problem !== undefined) return { steps: [path()], what: problem };
+    if (!isContainer(value)) continue;
+    const found = children(value, path);
+    if (found !== undefined) return found;
   }
   return undefined;
+}
+
+/** An object or array whose contents JSON writes (one with toJSON says how it is written). */
+function isContainer(value: unknown): value is object {
+  return value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+function step(key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+function readingThrew(error: unknown): string {
+  // A getter or a proxy that throws: JSON.stringify would throw the same.
+  return `reading it threw: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 function judge(value: unknown, inArray: boolean): string | undefined {
