@@ -10,8 +10,10 @@ import { resolveSchedules } from '../../../lib/schedule/index.js';
 import { startRun } from '../../../lib/components/scheduler/run-action.js';
 import { runRecord } from '../../../lib/components/scheduler/run-record.js';
 import { UsageError } from '../../../lib/util/usage-error.js';
-import { projectFrom } from './project-options.js';
-import type { RunArgs } from './run.js';
+import type { ArgumentsCamelCase } from 'yargs';
+import { projectFrom, type ProjectArgs } from './project-options.js';
+
+export type RunArgs = ArgumentsCamelCase<ProjectArgs & { name: string; logFormat?: 'pretty' | 'json' }>;
 
 export async function runOnce(argv: RunArgs): Promise<void> {
   const project = await loadProject(projectFrom(argv));

@@ -3,8 +3,9 @@
 // 1 when it failed or timed out. No tick lock is taken: asking by hand is not a tick. A job is
 // enqueued the way `crew jobs enqueue` does it (Redis, or the running crew's embedded queue).
 // Ctrl-C stops the run (a command gets SIGTERM); a second Ctrl-C kills it.
-import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { projectOptions, type ProjectArgs } from './project-options.js';
+import type { Argv } from 'yargs';
+import { projectOptions } from './project-options.js';
+import type { RunArgs } from './run-once.js';
 
 export const command = 'run <name>';
 export const describe = 'Run one schedule\'s action once, now, in the foreground';
@@ -14,8 +15,6 @@ export function builder(yargs: Argv) {
     .positional('name', { type: 'string', describe: 'The schedule, as `crew scheduler list` names it', demandOption: true })
     .option('log-format', { choices: ['pretty', 'json'] as const, describe: 'Log format (default: pretty on a terminal, else json; CREW_LOG_FORMAT)' });
 }
-
-export type RunArgs = ArgumentsCamelCase<ProjectArgs & { name: string; logFormat?: 'pretty' | 'json' }>;
 
 export async function handler(argv: RunArgs): Promise<void> {
   const { runOnce } = await import('./run-once.js');
