@@ -192,8 +192,9 @@ export class ChildSlot {
       await fresh.stop(Date.now() + grace, Date.now());
       return { ok: false, reason: this.halted ? 'crew is stopping' : this.notRunning() };
     }
-    this.deps.log.warn(`${this.tag}: the replacement did not become ready; keeping the running child`, { child: this.tag });
     const info = fresh.state === 'exited' ? await fresh.exited : await fresh.stop(Date.now(), Date.now());
+    const failure = info.loadFailed !== undefined ? 'could not load the app' : 'did not become ready';
+    this.deps.log.warn(`${this.tag}: the replacement ${failure}; keeping the running child`, { child: this.tag });
     return { ok: false, reason: `the replacement ${describeFailure(info)}; the running child was kept` };
   }
 
@@ -256,6 +257,7 @@ export class ChildSlot {
 }
 
 function describeFailure(info: ExitInfo): string {
+  if (info.loadFailed !== undefined) return 'could not load the app';
   if (info.requested) return 'was stopped before it became ready';
   if (info.fatal) return `could not start: ${info.fatal}`;
   if (info.reason) return `was ${info.reason}`;

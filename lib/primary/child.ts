@@ -3,7 +3,7 @@
 // is responsible for:
 // - forking it with its spec (./fork-child.ts) and relaying its stdout/stderr into the log;
 // - what it says over IPC: ready (within `readyTimeout`, else it is killed as a failed start),
-//   heartbeats, quiet, a fatal start error, queue messages (for the owner);
+//   heartbeats, quiet, a fatal start error, an app that did not load, queue messages (for the owner);
 // - stopping it by a deadline and killing its whole process tree at that deadline, or killing
 //   it at once: as asked (a requested exit) or for not answering (a crash);
 // - one ExitInfo when it is gone, after its last output was relayed.
@@ -30,6 +30,8 @@ export interface ExitInfo {
   killedAtGrace: boolean;
   /** The child reported a failure a restart cannot mend. */
   fatal?: string;
+  /** The app did not load, and why (file:line): a restart is no use until the sources change. */
+  loadFailed?: string;
   /** Why crew killed it (ready timeout, watchdog), when it did. */
   reason?: string;
   at: number;
@@ -68,6 +70,7 @@ export class Child {
   private requested = false;
   private killedAtGrace = false;
   private fatal: string | undefined;
+  private loadFailure: string | undefined;
   private killReason: string | undefined;
   private readyTimer: NodeJS.Timeout | undefined;
   private killTimer: NodeJS.Timeout | undefined;
@@ -115,6 +118,9 @@ export class Child {
         quiet: () => this.becomeQuiet(),
         fatal: (msg) => {
           this.fatal = msg.message;
+        },
+        loadFailed: (msg) => {
+          this.loadFailure = msg.message;
         },
         queue: (msg) => events.onQueueMessage(this, msg.body),
       },
@@ -226,11 +232,13 @@ export class Child {
       killedAtGrace: this.killedAtGrace,
       at,
       ...(this.fatal ? { fatal: this.fatal } : {}),
+      ...(this.loadFailure !== undefined ? { loadFailed: this.loadFailure } : {}),
       ...(this.killReason ? { reason: this.killReason } : {}),
     };
     this.current = 'exited';
     const how = signal ? `signal ${signal}` : `code ${code}`;
-    const level = info.requested && !info.killedAtGrace && (code === 0 || code === null) ? 'info' : 'warn';
+    // An app that did not load is reported once by the supervisor, for every child it stopped.
+    const level = info.loadFailed !== undefined ? 'debug' : info.requested && !info.killedAtGrace && (code === 0 || code === null) ? 'info' : 'warn';
     this.options.log[level](`${this.tag} exited with ${how} after ${info.uptime} ms${info.requested ? '' : ' (unexpected)'}`, {
       child: this.tag,
       childPid: this.pid,

@@ -8,6 +8,10 @@
 //   the resource monitor reports;
 // - replacements (reload, restart, memory limit) one at a time per component: a request made
 //   while one runs waits for it; each reports what really happened, child by child;
+// - an app that does not load (a syntax error since crew started: --watch, a deploy): reported
+//   once however many children hit it; no child is restarted into it (its component waits for
+//   a change under --watch, is given up otherwise), and a reload stops replacing children
+//   with it: those not yet replaced keep running the code they have;
 // - shutdown (./shutdown.ts); a second stop kills.
 // Signal handlers only call `stop`/`kill` (see ./signals.ts); the promise `done` carries the
 // exit code.
@@ -69,6 +73,9 @@ interface Group {
   queued: Map<ChildSlot, Promise<Replacement>>;
 }
 
+/** Why a replacement was not tried: the app does not load (said once, in full, when first found). */
+const APP_DOES_NOT_LOAD = 'the app does not load; the running child was kept';
+
 /** Replaced new-child-first: they share their port, so a single instance reloads without a gap. */
 const START_FIRST = new Set(['server']);
 
@@ -84,6 +91,11 @@ export class Supervisor implements SlotOwner {
   private readonly restarting = new Set<ChildSlot>();
   private stopping: Promise<void> | undefined;
   private readonly monitor: ResourceMonitor;
+  /**
+   * Why the app does not load, since the last reload began (a change to the sources, a
+   * `crew reload`): every child loads the same app, so one child's failure speaks for all.
+   */
+  private loadFailure: string | undefined;
 
   constructor(private readonly options: SupervisorOptions) {
     this.done = new Promise((resolve) => (this.finish = resolve));
@@ -139,6 +151,7 @@ export class Supervisor implements SlotOwner {
   onChildExit(child: Child, info: ExitInfo): void {
     this.options.hooks?.onChildExit?.(child, info);
     if (info.killedAtGrace) this.exitCode = 1;
+    if (info.loadFailed !== undefined) this.noteLoadFailure(child.tag, info.loadFailed);
   }
 
   onCrash(slot: ChildSlot, info: ExitInfo): void {
@@ -150,6 +163,11 @@ export class Supervisor implements SlotOwner {
     }
     if (info.fatal) {
       this.giveUp(group, info.fatal);
+      return;
+    }
+    if (info.loadFailed !== undefined) {
+      // Restarting into code that does not load would fail the same way, again and again.
+      this.giveUp(group, 'the app does not load (above)');
       return;
     }
     const decision = decideRestart(group.policy.restart, group.history, info.uptime, info.at);
@@ -194,6 +212,14 @@ export class Supervisor implements SlotOwner {
 
   // --- decisions -------------------------------------------------------------------------
 
+  /** The error in full the first time; the same again from another child is said quietly. */
+  private noteLoadFailure(tag: string, reason: string): void {
+    const known = this.loadFailure === reason;
+    this.loadFailure = reason;
+    if (known) this.options.log.debug(`${tag}: the same load failure`, { child: tag });
+    else this.options.log.error(reason, { child: tag, loadFailed: true });
+  }
+
   private giveUp(group: Group, reason: string): void {
     group.failed = true;
     this.givenUp.add(group.component);
@@ -215,6 +241,12 @@ export class Supervisor implements SlotOwner {
    * which begins after it anyway. Resolves with what happened to each.
    */
   async reload(reason: string, slots: ChildSlot[] = this.slots()): Promise<ReplaceReport> {
+    // A new attempt: the app may load now.
+    this.loadFailure = undefined;
+    return this.replaceAll(reason, slots);
+  }
+
+  private async replaceAll(reason: string, slots: ChildSlot[]): Promise<ReplaceReport> {
     const report: ReplaceReport = { replaced: [], failed: [] };
     const which = slots.length === this.slots().length ? 'every component' : slots.map((s) => s.tag).join(', ');
     if (!this.stopping) this.options.log.info(`reloading ${which} (${reason})`);
@@ -226,6 +258,11 @@ export class Supervisor implements SlotOwner {
         if (outcome.ok) report.replaced.push(slot.tag);
         else report.failed.push({ child: slot.tag, reason: outcome.reason });
       });
+    }
+    const kept = report.failed.filter((failure) => failure.reason === APP_DOES_NOT_LOAD).map((failure) => failure.child);
+    if (kept.length > 0 && !this.stopping) {
+      const then = this.options.watching ? ' until the sources change (--watch)' : '';
+      this.options.log.warn(`the app does not load: ${kept.join(', ')} keep${kept.length === 1 ? 's' : ''} running the code ${kept.length === 1 ? 'it has' : 'they have'}${then}`, { kept });
     }
     return report;
   }
@@ -239,6 +276,7 @@ export class Supervisor implements SlotOwner {
     if (this.stopping) return { replaced: [], failed: [] };
     const running: ChildSlot[] = [];
     this.givenUp.clear();
+    this.loadFailure = undefined;
     for (const group of this.groups) {
       group.failed = false;
       group.history = { restarts: [], attempt: 0 };
@@ -248,7 +286,7 @@ export class Supervisor implements SlotOwner {
         else slot.start();
       }
     }
-    return running.length > 0 ? this.reload(reason, running) : { replaced: [], failed: [] };
+    return running.length > 0 ? this.replaceAll(reason, running) : { replaced: [], failed: [] };
   }
 
   /** Queues one replacement in its component's lane, or joins the one queued for that child. */
@@ -269,6 +307,8 @@ export class Supervisor implements SlotOwner {
     // A child still starting (a restart after a crash, say) is replaced once it has settled.
     await slot.settled();
     if (this.stopping) return { ok: false, reason: 'crew is stopping' };
+    // Another child of this attempt found the app does not load: this one's would not either.
+    if (this.loadFailure !== undefined && slot.running) return { ok: false, reason: APP_DOES_NOT_LOAD };
     if (START_FIRST.has(slot.component)) return slot.replaceStartingFirst(reason, group.policy.grace, level);
     return slot.replaceStoppingFirst(reason, Date.now() + group.policy.grace, level);
   }
