@@ -71,6 +71,7 @@ export class Child {
   private killedAtGrace = false;
   private fatal: string | undefined;
   private loadFailure: string | undefined;
+  private degradedReason: string | undefined;
   private killReason: string | undefined;
   private readyTimer: NodeJS.Timeout | undefined;
   private killTimer: NodeJS.Timeout | undefined;
@@ -122,6 +123,9 @@ export class Child {
         loadFailed: (msg) => {
           this.loadFailure = msg.message;
         },
+        degraded: (msg) => {
+          this.degradedReason = msg.reason;
+        },
         queue: (msg) => events.onQueueMessage(this, msg.body),
       },
       (why) => log.warn(`${tag}: refused a message from the child: ${why}`, { child: tag, childPid: this.pid }),
@@ -148,6 +152,11 @@ export class Child {
   /** When the child last showed a live event loop (its start counts as one). */
   get lastBeat(): number {
     return this.beat;
+  }
+
+  /** Why it says a dependency is lost (its Redis), while it says so; gone with the process. */
+  get degraded(): string | undefined {
+    return this.current === 'exited' ? undefined : this.degradedReason;
   }
 
   /** It has said it takes no new work, or it is gone. */

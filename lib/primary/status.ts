@@ -19,6 +19,8 @@ export interface ChildStatus {
   /** RSS in bytes, from the last sample. */
   memory: number | null;
   lastExit: { code: number | null; signal: string | null; at: string; reason?: string } | null;
+  /** Present while a running child says a dependency is lost (its Redis): why. */
+  degraded?: string;
 }
 
 export interface CrewStatus {
@@ -55,5 +57,6 @@ function childStatus(slot: ChildSlot, now: number): ChildStatus {
     cpu: slot.sample?.cpu ?? null,
     memory: slot.sample?.rss ?? null,
     lastExit: last ? { code: last.code, signal: last.signal, at: new Date(last.at).toISOString(), ...(last.reason ? { reason: last.reason } : {}) } : null,
+    ...(slot.running && slot.degraded ? { degraded: slot.degraded } : {}),
   };
 }

@@ -19,6 +19,7 @@ export type QueueBody = { op: string; [key: string]: unknown };
 type Check<T> = (value: unknown) => value is T;
 
 const isText: Check<string> = (value): value is string => typeof value === 'string';
+const isOptionalText: Check<string | undefined> = (value): value is string | undefined => value === undefined || typeof value === 'string';
 const isTime: Check<number> = (value): value is number => typeof value === 'number' && Number.isFinite(value);
 const isQueueBody: Check<QueueBody> = (value): value is QueueBody =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { op?: unknown }).op === 'string';
@@ -41,6 +42,8 @@ const CHILD_VERBS = {
    * reports it once, and a restart is no use until the sources change.
    */
   loadFailed: { message: isText },
+  /** A dependency of a ready child (its Redis) is lost, and why; without a reason, it is back. */
+  degraded: { reason: isOptionalText },
   queue: { body: isQueueBody },
 } satisfies VerbTable;
 
