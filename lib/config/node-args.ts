@@ -7,8 +7,10 @@
 //   for the script to run instead of crew's child, so a value goes after `=`;
 // - options that change what Node runs (`--eval`, `--test`, `--watch`, …) are refused: the
 //   child runs crew's entry, nothing else;
-// - an inspector flag's `[host:]port` is a port crew can count from.
-// Whether Node knows the option is for Node to say.
+// - an inspector flag's `[host:]port` is a port crew can count from (0, or 1024 to 65535, as Node
+//   takes it): each child gets its own port from there (lib/primary/inspector-ports.ts).
+// Whether Node knows the option and its value is for Node to say: lib/primary/check-node-args.ts
+// asks it before anything is forked.
 import { field, type Field } from './fields.js';
 import type { CrewConfig } from './types.js';
 
@@ -34,6 +36,8 @@ const INSPECT_PORT = new Set(['--inspect-port', '--debug-port']);
 const OPTION = /^--[A-Za-z0-9][\w-]*(?:=[^]*)?$/;
 /** Longer than any option Node has; an argument past 128 KiB would make fork fail (E2BIG). */
 const MAX_LENGTH = 4096;
+/** Far more options than anyone gives Node; a list longer is a mistake (a file pasted in). */
+export const MAX_NODE_ARGS = 64;
 export const DEFAULT_INSPECTOR = { host: '127.0.0.1', port: 9229 };
 
 /** What is wrong with one Node option as crew takes it, or undefined when nothing is. */
@@ -46,14 +50,23 @@ export function nodeArgProblem(arg: string): string | undefined {
   if (/^-[^-]/.test(arg)) return `${shown}: write Node's options in their long form (--require=./setup.js, not -r ./setup.js)`;
   if (!OPTION.test(arg)) return `${shown} is not an option: write each as --name or --name=value (a value goes after "=": --require=./setup.js)`;
   const [name, value] = splitOption(arg);
-  if (REFUSED.has(name)) return `${name} changes what Node runs: a child runs crew's entry, nothing else`;
+  if (REFUSED.has(name)) return `${name} changes what Node runs: a child runs crew's entry, nothing else; ${insteadOf(name)}`;
   if ((INSPECT.has(name) && value !== undefined) || INSPECT_PORT.has(name)) {
-    if (value === undefined || hostPort(value) === undefined) return `${shown}: expected ${name}=PORT or ${name}=HOST:PORT with PORT from 0 to 65535`;
+    if (value === undefined || hostPort(value) === undefined) return `${shown}: expected ${name}=PORT or ${name}=HOST:PORT with PORT 0 (any free port) or from 1024 to 65535`;
   }
   return undefined;
 }
 
-function splitOption(arg: string): [string, string | undefined] {
+/** What to write instead of a refused option. */
+function insteadOf(name: string): string {
+  if (name.startsWith('--watch')) return 'for reloads on change, run crew start --watch';
+  if (name === '--test' || name === '--run') return 'run tests and scripts with node or npm, not under crew';
+  if (name === '--version' || name === '--help' || name === '--v8-options' || name === '--completion-bash') return `run node ${name} on its own`;
+  return 'to run code in each child before the app, use --import=./setup.js (or --require=./setup.cjs)';
+}
+
+/** `--name=value` as [name, value]; `--name` as [name, undefined]. */
+export function splitOption(arg: string): [string, string | undefined] {
   const eq = arg.indexOf('=');
   return eq === -1 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];
 }
@@ -64,7 +77,9 @@ function hostPort(value: string): { host?: string; port?: number } | undefined {
   if (!found) return undefined;
   const [, host, port] = found;
   if (port === '') return { host: host! };
-  if (Number(port) > 65535) return undefined;
+  const number = Number(port);
+  // Node refuses the ports below 1024 for its inspector, and 0 lets it pick one.
+  if (number > 65535 || (number !== 0 && number < 1024)) return undefined;
   return host === undefined ? { port: Number(port) } : { host, port: Number(port) };
 }
 
@@ -77,16 +92,23 @@ export function readNodeArgs(value: unknown): string[] | undefined {
 
 const FORMS = 'Node options, each --name or --name=value (a YAML list, or one string separated by spaces)';
 
+/** What is wrong with a list of Node options, naming the first one wrong; undefined when nothing is. */
+export function nodeArgsProblem(args: readonly string[]): string | undefined {
+  if (args.length > MAX_NODE_ARGS) return `${args.length} options, more than the ${MAX_NODE_ARGS} crew takes`;
+  return args.map(nodeArgProblem).find((p) => p !== undefined);
+}
+
 /** The config field: a list of Node options, each checked; the error names the first one wrong. */
 export function nodeArgsField(): Field<string[]> {
   return field(
     (value) => {
-      const problem = readNodeArgs(value)?.map(nodeArgProblem).find((p) => p !== undefined);
+      const args = readNodeArgs(value);
+      const problem = args && nodeArgsProblem(args);
       return problem ? `${FORMS}: ${problem}` : FORMS;
     },
     (value) => {
       const args = readNodeArgs(value);
-      return args?.every((arg) => nodeArgProblem(arg) === undefined) ? args : undefined;
+      return args && nodeArgsProblem(args) === undefined ? args : undefined;
     },
   );
 }

@@ -9,13 +9,15 @@ import type { SupervisorConfig } from '../config/types.js';
 import type { ChildSpec } from '../protocol/child-spec.js';
 import type { QueueBody } from '../protocol/messages.js';
 import type { CrewLogger, Formatter, Output } from '../log/index.js';
-import { Child, type ExitInfo } from './child.js';
+import { Child, type ChildOptions, type ExitInfo } from './child.js';
 
 export type SlotState = 'starting' | 'ready' | 'stopping' | 'backoff' | 'failed' | 'stopped';
 
 export interface SlotOwner {
   /** Who the slot's child is; the child adds what is drawn anew for each process. */
   spec(slot: ChildSlot): Omit<ChildSpec, 'recordMark'>;
+  /** How its Node runs: options and inspector port, drawn anew for each process. */
+  launch(slot: ChildSlot): ChildOptions['launch'];
   onQueueMessage(child: Child, body: QueueBody): void;
   /** Every exit of every child of the slot, after its output was relayed. */
   onChildExit(child: Child, info: ExitInfo): void;
@@ -240,6 +242,7 @@ export class ChildSlot {
     return new Child({
       tag: this.tag,
       spec: owner.spec(this),
+      launch: owner.launch(this),
       readyTimeout: policy.readyTimeout,
       log,
       output,

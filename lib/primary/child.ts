@@ -15,7 +15,7 @@ import { newRecordMark } from '../log/own-record-mark.js';
 import { killTree } from '../util/process-tree.js';
 import { settlesWithin } from '../util/with-timeout.js';
 import type { ChildChannel } from './child-channel.js';
-import { forkChild } from './fork-child.js';
+import { forkChild, type Launch } from './fork-child.js';
 
 export type ChildState = 'starting' | 'ready' | 'stopping' | 'exited';
 
@@ -46,6 +46,9 @@ export interface ChildEvents {
 export interface ChildOptions {
   tag: string;
   spec: Omit<ChildSpec, 'recordMark'>;
+  /** Its Node options and inspector port. */
+  launch?: Launch & { inspectHost?: string };
+  /** ms; 0 = no limit (a child being debugged may sit at a breakpoint). */
   readyTimeout: number;
   events: ChildEvents;
   log: CrewLogger;
@@ -62,6 +65,8 @@ export class Child {
   readonly tag: string;
   readonly pid: number;
   readonly startedAt = Date.now();
+  /** Its debugger's port, when it has one (0: one Node picked). */
+  readonly inspectPort: number | undefined;
   /** Resolves once the process has exited and its output was relayed. */
   readonly exited: Promise<ExitInfo>;
   private current: ChildState = 'starting';
@@ -83,7 +88,8 @@ export class Child {
     const { tag, spec, log, output, formatter, events } = options;
     this.tag = tag;
     const recordMark = newRecordMark();
-    this.channel = forkChild({ ...spec, recordMark });
+    this.channel = forkChild({ ...spec, recordMark }, options.launch);
+    this.inspectPort = options.launch?.inspectPort;
     const proc = this.channel.worker.process;
     this.pid = this.channel.pid;
     const relayed = relayChild({
@@ -94,9 +100,12 @@ export class Child {
       output,
       recordMark,
     });
-    log.info(`${tag} started (pid ${this.pid})`, { child: tag, childPid: this.pid });
+    const inspector = this.inspectPort === undefined ? undefined : `${options.launch?.inspectHost ?? '127.0.0.1'}:${this.inspectPort}`;
+    if (inspector === undefined) log.info(`${tag} started (pid ${this.pid})`, { child: tag, childPid: this.pid });
+    else if (this.inspectPort === 0) log.info(`${tag} started (pid ${this.pid}), its debugger on a port Node picks (its "Debugger listening" line says which)`, { child: tag, childPid: this.pid });
+    else log.info(`${tag} started (pid ${this.pid}), debugger on ${inspector}`, { child: tag, childPid: this.pid, inspector });
 
-    this.readyTimer = setTimeout(() => {
+    if (options.readyTimeout > 0) this.readyTimer = setTimeout(() => {
       if (this.current !== 'starting') return;
       const reason = `not ready within ${options.readyTimeout} ms`;
       log.error(`${tag} was ${reason}: killing it (a failed start)`, { child: tag, childPid: this.pid });

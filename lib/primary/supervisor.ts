@@ -12,6 +12,8 @@
 //   once however many children hit it; no child is restarted into it (its component waits for
 //   a change under --watch, is given up otherwise), and a reload stops replacing children
 //   with it: those not yet replaced keep running the code they have;
+// - how each component's children run Node (./node-launch.ts): their Node options, and one
+//   inspector port per live child when they run a debugger (./inspector-ports.ts);
 // - shutdown (./shutdown.ts); a second stop kills.
 // Signal handlers only call `stop`/`kill` (see ./signals.ts); the promise `done` carries the
 // exit code.
@@ -21,7 +23,7 @@ import { supervisorFor } from '../config/supervisor-for.js';
 import type { ChildSpec } from '../protocol/child-spec.js';
 import type { QueueBody } from '../protocol/messages.js';
 import type { CrewLogger, Formatter, Output } from '../log/index.js';
-import type { Child, ExitInfo } from './child.js';
+import type { Child, ChildOptions, ExitInfo } from './child.js';
 import { ChildSlot, type Replacement, type SlotOwner } from './child-slot.js';
 import { decideRestart, type RestartHistory } from './restart-policy.js';
 import { judgeHeartbeat } from './watchdog-policy.js';
@@ -29,6 +31,8 @@ import { judgeMemory } from './memory-policy.js';
 import type { PlannedComponent } from './plan.js';
 import { ResourceMonitor, type Usage } from './resource-monitor.js';
 import { shutDown } from './shutdown.js';
+import { debuggingNotice, nodeLaunchFor, policyWhileDebugging, type NodeLaunch } from './node-launch.js';
+import { InspectorPorts } from './inspector-ports.js';
 
 export interface SupervisorOptions {
   config: CrewConfig;
@@ -45,6 +49,8 @@ export interface SupervisorOptions {
    * for the next change to the sources, which reloadForChange answers.
    */
   watching?: boolean;
+  /** Inspector ports, probed before the start (prepareStart); a fresh allocator otherwise. */
+  inspectorPorts?: InspectorPorts;
 }
 
 export interface SupervisorHooks {
@@ -64,6 +70,7 @@ export interface ReplaceReport {
 interface Group {
   component: string;
   policy: SupervisorConfig;
+  launch: NodeLaunch;
   slots: ChildSlot[];
   history: RestartHistory;
   failed: boolean;
@@ -96,14 +103,17 @@ export class Supervisor implements SlotOwner {
    * `crew reload`): every child loads the same app, so one child's failure speaks for all.
    */
   private loadFailure: string | undefined;
+  private readonly inspectorPorts: InspectorPorts;
 
   constructor(private readonly options: SupervisorOptions) {
     this.done = new Promise((resolve) => (this.finish = resolve));
+    this.inspectorPorts = options.inspectorPorts ?? new InspectorPorts();
     this.groups = options.plan.map(({ component, instances }) => {
-      const policy = supervisorFor(options.config, component);
+      const launch = nodeLaunchFor(options.config, component);
+      const policy = policyWhileDebugging(supervisorFor(options.config, component), launch);
       const deps = { owner: this, policy, log: options.log, output: options.output, formatter: options.formatter };
       const slots = Array.from({ length: instances }, (_, i) => new ChildSlot(component, i + 1, deps));
-      return { component, policy, slots, history: { restarts: [], attempt: 0 }, failed: false, lane: Promise.resolve(), queued: new Map() };
+      return { component, policy, launch, slots, history: { restarts: [], attempt: 0 }, failed: false, lane: Promise.resolve(), queued: new Map() };
     });
     this.monitor = new ResourceMonitor({
       pids: () => this.slots().flatMap((slot) => (slot.child ? [slot.child.pid] : [])),
@@ -121,6 +131,8 @@ export class Supervisor implements SlotOwner {
   async start(): Promise<void> {
     const summary = this.groups.map((g) => `${g.component}×${g.slots.length}`).join(', ');
     this.options.log.info(`starting ${summary} (env ${this.options.env}, pid ${process.pid})`, { env: this.options.env });
+    const notice = debuggingNotice(this.groups);
+    if (notice) this.options.log.info(notice);
     for (const slot of this.slots()) {
       if (this.stopping) return;
       slot.start();
@@ -144,12 +156,19 @@ export class Supervisor implements SlotOwner {
     };
   }
 
+  launch(slot: ChildSlot): ChildOptions['launch'] {
+    const { nodeArgs, inspector } = this.groupOf(slot).launch;
+    if (!inspector) return { nodeArgs };
+    return { nodeArgs, inspectPort: this.inspectorPorts.take(slot.tag, inspector.port), inspectHost: inspector.host };
+  }
+
   onQueueMessage(child: Child, body: QueueBody): void {
     this.options.hooks?.onQueueMessage?.(child, body);
   }
 
   onChildExit(child: Child, info: ExitInfo): void {
     this.options.hooks?.onChildExit?.(child, info);
+    this.inspectorPorts.release(child.inspectPort);
     if (info.killedAtGrace) this.exitCode = 1;
     if (info.loadFailed !== undefined) this.noteLoadFailure(child.tag, info.loadFailed);
   }
