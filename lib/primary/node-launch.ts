@@ -25,10 +25,7 @@ export function policyWhileDebugging(policy: SupervisorConfig, launch: NodeLaunc
 
 /** The line that says so, once for every component being debugged, when any is. */
 export function debuggingNotice(launches: ReadonlyArray<{ component: string; launch: NodeLaunch }>): string | undefined {
-  const debugged = launches.filter(({ launch }) => launch.inspector);
+  const debugged = launches.flatMap(({ component, launch }) => (launch.inspector ? [`${component} (${launch.inspector.flag}, ${launch.inspector.port === 0 ? 'ports Node picks' : `ports from ${launch.inspector.host}:${launch.inspector.port}`})`] : []));
   if (debugged.length === 0) return undefined;
-  const { flag, host, port } = debugged[0]!.launch.inspector!;
-  const where = port === 0 ? 'a port Node picks' : `its own port from ${host}:${port} up`;
-  const names = debugged.map(({ component }) => component).join(', ');
-  return `debugger on (${flag}) for ${names}: each child on ${where}; their watchdog and ready timeout are off, so a child paused in the debugger is not killed`;
+  return `debugger on for ${debugged.join(', ')}: each child its own port, said as it starts; their watchdog and ready timeout are off, so a child paused in the debugger is not killed`;
 }
