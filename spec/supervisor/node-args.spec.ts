@@ -171,3 +171,14 @@ test('options that would break a fork are refused before anything is forked (exi
     assert.ok(!/started \(pid/.test(result.stdout), `${what}: nothing forked`);
   }
 });
+
+test('crew doctor asks Node about config nodeArgs, as crew start would', async (t) => {
+  const bad = await project(t, 'worker: { nodeArgs: [--max-old-space-size=lots] }\n');
+  const refused = await runCrewToEnd(['doctor', '--app', 'app.js'], { cwd: bad.dir, env: { CREW_CONTROL: bad.control } });
+  assert.equal(refused.code, 1, refused.stdout);
+  assert.match(refused.stdout, /FAIL {2}node options: worker: Node refuses --max-old-space-size=lots: illegal value for flag --max-old-space-size=lots/);
+
+  const good = await project(t, 'nodeArgs: "--inspect --no-warnings"\n');
+  const taken = await runCrewToEnd(['doctor', '--app', 'app.js'], { cwd: good.dir, env: { CREW_CONTROL: good.control } });
+  assert.match(taken.stdout, /ok {4}node options: Node takes those of server, worker, scheduler, poller/);
+});
