@@ -8,7 +8,8 @@
 // The probe runs `node <options> --eval ""` in an empty temporary folder, so that what the
 // options write (a CPU profile, a heap profile, a report) lands there and is removed with it.
 // Left out of the probe are the options that would run the app's code or wait for a debugger
-// (their values crew checks itself), and every folder option is pointed into the temporary one.
+// (crew checks an inspector's address itself, and that a file to --require or --import
+// exists: ./prepare-node-args.ts), and every folder option is pointed into the temporary one.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -2,10 +2,12 @@
 // asked whether it takes each component's (./check-node-args.ts), and the inspector ports the
 // children will need are probed (./inspector-ports.ts). Every mistake is a UsageError (exit 2)
 // naming the component, where its options come from, and what Node said.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { AppDefinition } from '../app/types.js';
 import type { CrewConfig } from '../config/types.js';
 import { UsageError } from '../util/usage-error.js';
-import { nodeArgsProblem } from '../config/node-args.js';
+import { nodeArgsProblem, splitOption } from '../config/node-args.js';
 import { nodeRefuses } from './check-node-args.js';
 import { InspectorPorts } from './inspector-ports.js';
 import { nodeLaunchFor } from './node-launch.js';
@@ -49,7 +51,7 @@ function sources(component: string): string {
  * Checks the Node options of every planned component with Node itself, once per distinct list,
  * and probes the inspector ports their children will take. Returns the port allocator.
  */
-export async function prepareNodeArgs(config: CrewConfig, plan: PlannedComponent[]): Promise<InspectorPorts> {
+export async function prepareNodeArgs(config: CrewConfig, plan: PlannedComponent[], cwd = process.cwd()): Promise<InspectorPorts> {
   const asked = new Map<string, Promise<string | undefined>>();
   const ports = new InspectorPorts();
   const wanted = new Map<string, { host: string; base: number; count: number }>();
@@ -59,6 +61,8 @@ export async function prepareNodeArgs(config: CrewConfig, plan: PlannedComponent
     // Each list is valid on its own; together they may be too many.
     const problem = nodeArgsProblem(launch.nodeArgs);
     if (problem) throw new UsageError(`${component}: its Node options (${sources(component)}): ${problem}`);
+    const missing = missingFile(launch.nodeArgs, cwd);
+    if (missing) throw new UsageError(`${component}: ${missing} (from ${sources(component)}): a child would fail to start; a path is read from the project folder, ${cwd}`);
     const key = JSON.stringify(launch.nodeArgs);
     if (!asked.has(key)) asked.set(key, nodeRefuses(launch.nodeArgs));
     const refused = await asked.get(key);
@@ -79,4 +83,17 @@ export async function prepareNodeArgs(config: CrewConfig, plan: PlannedComponent
     }
   }
   return ports;
+}
+
+/** Modules to preload: a path (not a package name) that is no file. */
+const PRELOAD = new Set(['--require', '--import', '--loader', '--experimental-loader']);
+
+/** `--import=./setup.js: no such file`, for the first preload given as a path that does not exist. */
+function missingFile(args: readonly string[], cwd: string): string | undefined {
+  for (const arg of args) {
+    const [name, value] = splitOption(arg);
+    if (!PRELOAD.has(name) || value === undefined || !/^(?:\.{1,2}\/|\/)/.test(value)) continue;
+    if (!fs.existsSync(path.resolve(cwd, value))) return `${arg}: no such file`;
+  }
+  return undefined;
 }

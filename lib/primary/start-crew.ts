@@ -95,7 +95,7 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
     const busy = await portProblem(config.server.port, config.server.host);
     if (busy) throw new UsageError(`server: ${busy}`);
   }
-  const inspectorPorts = await prepareNodeArgs(config, plan.components);
+  const inspectorPorts = await prepareNodeArgs(config, plan.components, options.cwd);
 
   return {
     config,

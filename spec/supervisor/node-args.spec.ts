@@ -16,7 +16,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 const APP = `import v8 from 'node:v8';
 const heap = () => v8.getHeapStatistics().heap_size_limit;
 export default {
-  server(app) { app.use((ctx) => { ctx.body = { heap: heap(), pid: process.pid }; }); },
+  server(app) { app.use((ctx) => { ctx.body = { heap: heap(), pid: process.pid, setup: globalThis.setupRan ?? false }; }); },
   jobs: { email: () => undefined },
   components: { poller: { start(ctx) { ctx.logger.info('heap limit', { heap: heap() }); }, stop() {} } },
 };
@@ -30,7 +30,7 @@ interface Project {
 }
 
 async function project(t: TestContext, config = ''): Promise<Project> {
-  const dir = tempDir(t, { 'package.json': '{ "type": "module" }', 'app.js': APP, 'config/default.yaml': config });
+  const dir = tempDir(t, { 'package.json': '{ "type": "module" }', 'app.js': APP, 'setup.js': 'globalThis.setupRan = true;\n', 'config/default.yaml': config });
   return { dir, port: await freePort(), control: path.join(tempDir(t), 'control.sock') };
 }
 
@@ -50,19 +50,20 @@ const nodeOptions = (pid: number) => {
 
 test('config nodeArgs and --node-args reach every child: every component\'s options, then its own, then the command line\'s; the heap limit is the one given', async (t) => {
   const p = await project(t, 'nodeArgs: [--max-old-space-size=300]\nworker: { nodeArgs: "--max-old-space-size=250 --stack-trace-limit=30" }\ncomponents:\n  poller: { nodeArgs: [--max-old-space-size=97] }\n');
-  const crew = start(t, p, ['--server', '--worker', '--component', 'poller', '--node-args=--no-deprecation', '--node-args', 'server=--max-old-space-size=150']);
+  const crew = start(t, p, ['--server', '--worker', '--component', 'poller', '--node-args=--no-deprecation', '--node-args', 'server=--max-old-space-size=150 --import=./setup.js']);
   const pids: Record<string, number> = {};
   for (const tag of ['server.1', 'worker.1', 'poller.1']) {
     await crew.waitFor(readies(tag), `${tag} ready`, 60_000);
     pids[tag] = (await crew.waitFor(started(tag))).childPid as number;
   }
   const own = (pid: number) => nodeOptions(pid).filter((arg) => arg !== '--enable-source-maps');
-  assert.deepEqual(own(pids['server.1']!), ['--max-old-space-size=300', '--no-deprecation', '--max-old-space-size=150']);
+  assert.deepEqual(own(pids['server.1']!), ['--max-old-space-size=300', '--no-deprecation', '--max-old-space-size=150', '--import=./setup.js']);
   assert.deepEqual(own(pids['worker.1']!), ['--max-old-space-size=300', '--no-deprecation', '--max-old-space-size=250', '--stack-trace-limit=30']);
   assert.deepEqual(own(pids['poller.1']!), ['--max-old-space-size=300', '--no-deprecation', '--max-old-space-size=97']);
 
   // What Node really runs with: the last --max-old-space-size wins, young generation on top.
-  const served = (await get(`http://127.0.0.1:${p.port}/`)).json() as { heap: number };
+  const served = (await get(`http://127.0.0.1:${p.port}/`)).json() as { heap: number; setup: boolean };
+  assert.equal(served.setup, true, 'the module given to --import ran in the server');
   assert.ok(served.heap >= 150 * MB && served.heap < 200 * MB, `server heap limit ${served.heap / MB} MB`);
   const said = await crew.waitFor((r) => r.component === 'poller' && r.message === 'heap limit');
   assert.ok((said.heap as number) >= 97 * MB && (said.heap as number) < 150 * MB, `poller heap limit ${(said.heap as number) / MB} MB`);
@@ -153,6 +154,7 @@ test('options that would break a fork are refused before anything is forked (exi
     { args: ['--node-args=--cpu-prof-dir=prof'], says: /--cpu-prof-dir must be used with --cpu-prof/ },
     { args: ['--node-args', 'mailer=--inspect'], says: /--node-args mailer=…: there is no component "mailer" \(components: server, worker, scheduler, poller\)/ },
     { args: ['--node-args', 'worker='], says: /--node-args: expected Node options/ },
+    { args: ['--node-args=--import=./missing.js'], says: /worker: --import=\.\/missing\.js: no such file \(from config nodeArgs and worker\.nodeArgs, then --node-args\): a child would fail to start/ },
     { args: ['--inspect'], says: /Unknown argument: inspect\n--inspect is an option of Node: give it to the children with --node-args="--inspect"/ },
     { args: [`--node-args=--title=${'x'.repeat(100_000)}`], says: /is longer than any Node option \(100008 characters\)/ },
     { config: 'nodeArgs: [--print=1]\n', says: /config\/default\.yaml: nodeArgs: .*--print changes what Node runs/ },
