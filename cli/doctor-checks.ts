@@ -12,6 +12,7 @@ import { portProblem } from '../lib/util/port-probe.js';
 import { projectFrom, type ProjectArgs } from './commands/scheduler/project-options.js';
 import { nodeArgsFor } from '../lib/config/node-args.js';
 import { nodeRefuses } from '../lib/primary/check-node-args.js';
+import { missingFile } from '../lib/primary/prepare-node-args.js';
 
 export interface Check {
   name: string;
@@ -56,6 +57,8 @@ async function nodeOptions(project: Project): Promise<Check | undefined> {
   const given = components.map((component) => ({ component, args: nodeArgsFor(project.config, component) })).filter(({ args }) => args.length > 0);
   if (given.length === 0) return undefined;
   for (const { component, args } of given) {
+    const missing = missingFile(args, process.cwd());
+    if (missing) return { name: 'node options', ok: false, detail: `${component}: ${missing} (read from ${process.cwd()})` };
     const refused = await nodeRefuses(args);
     if (refused !== undefined) return { name: 'node options', ok: false, detail: `${component}: Node refuses ${args.join(' ')}: ${refused}` };
   }

@@ -89,7 +89,7 @@ export async function prepareNodeArgs(config: CrewConfig, plan: PlannedComponent
 const PRELOAD = new Set(['--require', '--import', '--loader', '--experimental-loader']);
 
 /** `--import=./setup.js: no such file`, for the first preload given as a path that does not exist. */
-function missingFile(args: readonly string[], cwd: string): string | undefined {
+export function missingFile(args: readonly string[], cwd: string): string | undefined {
   for (const arg of args) {
     const [name, value] = splitOption(arg);
     if (!PRELOAD.has(name) || value === undefined || !/^(?:\.{1,2}\/|\/)/.test(value)) continue;
