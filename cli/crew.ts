@@ -7,6 +7,7 @@ import { enterProjectFolder } from './project-folder.js';
 
 enterProjectFolder();
 const args = process.argv.slice(2);
-if (args[0] === 'start' && !args.some((arg) => arg === '--help' || arg === '-h' || arg === '--version')) forkAhead();
+// Not with --node-args: the child forked ahead would run without them, and be thrown away.
+if (args[0] === 'start' && !args.some((arg) => arg === '--help' || arg === '-h' || arg === '--version' || arg.startsWith('--node-args'))) forkAhead();
 
 await import('./program.js');

@@ -10,6 +10,9 @@ import { callControl } from '../lib/control/client.js';
 import { findControlSocket } from '../lib/control/socket-path.js';
 import { portProblem } from '../lib/util/port-probe.js';
 import { projectFrom, type ProjectArgs } from './commands/scheduler/project-options.js';
+import { nodeArgsFor } from '../lib/config/node-args.js';
+import { nodeRefuses } from '../lib/primary/check-node-args.js';
+import { missingFile } from '../lib/primary/prepare-node-args.js';
 
 export interface Check {
   name: string;
@@ -39,11 +42,27 @@ export async function runChecks(argv: ProjectArgs): Promise<Check[]> {
   } catch (error) {
     checks.push({ name: 'schedules', ok: false, detail: (error as Error).message });
   }
+  const options = await nodeOptions(project);
+  if (options) checks.push(options);
   checks.push(await queue(project));
   const running = await runningCrew();
   checks.push(running.check);
   if (!running.found) checks.push(await port(project));
   return checks;
+}
+
+/** Config's Node options for the children, as Node takes them; none when config gives none. */
+async function nodeOptions(project: Project): Promise<Check | undefined> {
+  const components = ['server', 'worker', 'scheduler', ...Object.keys(project.app.components ?? {})];
+  const given = components.map((component) => ({ component, args: nodeArgsFor(project.config, component) })).filter(({ args }) => args.length > 0);
+  if (given.length === 0) return undefined;
+  for (const { component, args } of given) {
+    const missing = missingFile(args, process.cwd());
+    if (missing) return { name: 'node options', ok: false, detail: `${component}: ${missing} (read from ${process.cwd()})` };
+    const refused = await nodeRefuses(args);
+    if (refused !== undefined) return { name: 'node options', ok: false, detail: `${component}: Node refuses ${args.join(' ')}: ${refused}` };
+  }
+  return { name: 'node options', ok: true, detail: `Node takes those of ${given.map(({ component }) => component).join(', ')}` };
 }
 
 function nodeVersion(): Check {

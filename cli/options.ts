@@ -5,6 +5,8 @@ import { bareNumberAdvice, formatDuration, parseWrittenDuration, suspiciousBareN
 import { MAX_DURATION_MS, MAX_PORT, MIN_PORT, parsePortNumber } from '../lib/config/limits.js';
 import { instanceLimit } from '../lib/config/fields.js';
 import { UsageError } from '../lib/util/usage-error.js';
+import { nodeArgsProblem, readNodeArgs } from '../lib/config/node-args.js';
+import type { CliNodeArgs } from '../lib/primary/prepare-node-args.js';
 
 /**
  * `--server` / `--server 3` / `--server max`. yargs hands `true` for the bare flag, and a number
@@ -89,4 +91,26 @@ export function parseQueues(value: unknown): string[] | undefined {
   const items = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
   if (items.length === 0) throw new UsageError('--queues: expected a comma-separated list of job names, found nothing');
   return items;
+}
+
+/**
+ * `--node-args "--max-old-space-size=512 --inspect"` for every component, and
+ * `--node-args worker=--max-old-space-size=1024` for one; repeatable, in order. Each option is
+ * checked as config's `nodeArgs` are (lib/config/node-args.ts); Node itself is asked later.
+ */
+export function parseNodeArgs(value: unknown): CliNodeArgs {
+  const items = (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(String);
+  const result: CliNodeArgs = { all: [], components: {} };
+  for (const item of items) {
+    const named = /^([A-Za-z][\w-]*)=(.*)$/s.exec(item.trim());
+    const args = readNodeArgs(named ? named[2] : item) ?? [];
+    if (args.length === 0) {
+      throw new UsageError(`--node-args: expected Node options, e.g. --node-args=--max-old-space-size=512 or --node-args worker=--inspect, found "${item}"`);
+    }
+    const problem = nodeArgsProblem(args);
+    if (problem) throw new UsageError(`--node-args${named ? ` ${named[1]}=…` : ''}: ${problem}`);
+    if (named) result.components[named[1]!] = [...(result.components[named[1]!] ?? []), ...args];
+    else result.all.push(...args);
+  }
+  return result;
 }

@@ -15,6 +15,7 @@ import * as doctor from './commands/doctor.js';
 import { reportAndExit } from './report-error.js';
 import { typedPath } from './project-folder.js';
 import { crewVersion } from './version.js';
+import { attachNodeArgsValues } from './node-args-flag.js';
 import { CONTROL_VARIABLE } from '../lib/control/socket-path.js';
 
 // The command runs in the project's folder (./project-folder.ts); paths typed where it was
@@ -22,7 +23,7 @@ import { CONTROL_VARIABLE } from '../lib/control/socket-path.js';
 const control = process.env[CONTROL_VARIABLE];
 if (control) process.env[CONTROL_VARIABLE] = typedPath(control);
 
-const cli = yargs(hideBin(process.argv))
+const cli = yargs(attachNodeArgsValues(hideBin(process.argv)))
   .scriptName('crew')
   .usage('$0 <command> [options]\n\nStart and supervise a Node.js app\'s web server, job workers and cron scheduler.')
   .command(start)

@@ -6,11 +6,12 @@ import { ConfigError } from '../lib/config/config-error.js';
 import { AppError } from '../lib/app/load-app.js';
 import { UsageError } from '../lib/util/usage-error.js';
 import { CommandError } from '../lib/util/command-error.js';
+import { nodeOptionHint } from './node-args-flag.js';
 
 type Kind = 'usage' | 'config' | 'app' | 'no-crew' | 'command' | 'failure';
 
 export function reportAndExit(error: unknown): never {
-  if (typeof error === 'string') exit('usage', error, 2, `crew: ${error}\nRun \`crew --help\` for usage.\n`);
+  if (typeof error === 'string') exit('usage', error, 2, `crew: ${error}${nodeOptionHint(error)}\nRun \`crew --help\` for usage.\n`);
   // yargs wraps what a flag's coerce function throws in its own YError, keeping the message.
   const isYargsError = error instanceof Error && error.name === 'YError';
   if (error instanceof ConfigError) exit('config', error.message, 2);

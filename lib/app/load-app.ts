@@ -1,9 +1,11 @@
 // Loads the app module and checks its shape, so a mistake is reported once by the primary with
-// the file and the key, instead of as a crash loop in every child.
+// the file and the key, instead of as a crash loop in every child. A module that does not
+// parse is reported as `file:line`, the line of code and a caret, in plain JavaScript as in
+// TypeScript, never as a stack of the compiler's or Node's own internals.
 import { pathToFileURL } from 'node:url';
 import type { AppDefinition } from './types.js';
 import { AppError, checkApp, describeKind, looksLikeApp } from './check-app.js';
-import { syntaxErrorLocation } from './syntax-error-location.js';
+import { describeTransformError, isTransformError, syntaxErrorLocation } from './syntax-error-location.js';
 
 export { AppError, checkApp };
 
@@ -36,11 +38,31 @@ export async function loadApp(absolutePath: string, shownPath = absolutePath): P
     if (err.code === 'ERR_MODULE_NOT_FOUND' && err.message.includes(absolutePath)) {
       throw new AppError(`app module ${shownPath} does not exist: pass --app PATH or set \`app:\` in config${absolutePath.includes('/dist/') ? ' (run `npm run build` first?)' : ''}`);
     }
+    const compiled = describeTransformError(error);
+    if (compiled) throw new AppError(`app module ${shownPath} failed to load: ${compiled}`, { cause: error });
     const where = await syntaxErrorLocation(error, absolutePath);
     if (where) throw new AppError(`app module ${shownPath} failed to load: ${err.name}: ${err.message} at ${where}`, { cause: error });
+    // A missing import says which module and from where; Node's stack below it is its own.
+    if (isModuleNotFound(error)) throw new AppError(`app module ${shownPath} failed to load: ${err.message}`, { cause: error });
     throw new AppError(`app module ${shownPath} failed to load: ${err.stack ?? err.message}`, { cause: error });
   }
   return checkApp(defaultExport(module, shownPath), shownPath);
+}
+
+function isModuleNotFound(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+}
+
+/**
+ * An app that failed to load in a way only a change to its code can mend: a module that does
+ * not parse, an import that does not exist, an export of the wrong shape, no tsx for a
+ * TypeScript app. Restarting the child would fail the same way. Not so an error the module's
+ * own code threw while it ran (a service not up yet, say): a restart may mend that.
+ */
+export function mendedOnlyByChange(error: AppError): boolean {
+  const cause = error.cause;
+  return cause === undefined || cause instanceof SyntaxError || isTransformError(cause) || isModuleNotFound(cause);
 }
 
 /**

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { ChildSpec } from '../protocol/child-spec.js';
 import { message } from '../protocol/messages.js';
-import { AppError, loadApp } from '../app/load-app.js';
+import { AppError, loadApp, mendedOnlyByChange } from '../app/load-app.js';
 import { runnerFor } from '../components/registry.js';
 import { FatalStartError, type RunningComponent } from '../components/component.js';
 import { descendantsOf, killTree, signalDescendants } from '../util/process-tree.js';
@@ -109,9 +109,13 @@ try {
   if (error instanceof FatalStartError) {
     // Exit only once the message has left: the primary must not mistake this for a crash.
     link.sendThen(message('fatal', { message: error.message }), () => process.exit(1));
-  } else if (error instanceof AppError) {
+  } else if (error instanceof AppError && mendedOnlyByChange(error)) {
     // The app did not load (a syntax error, say: the primary loaded it, but --watch or a deploy
-    // may have changed it since). The message says where; a stack of crew's own would not help.
+    // may have changed it since). Every child would say the same: the primary reports it once,
+    // and restarts nobody until the sources change.
+    link.sendThen(message('loadFailed', { message: error.message }), () => process.exit(1));
+  } else if (error instanceof AppError) {
+    // The app's own code threw while it loaded: its stack is the app's, and a restart may mend it.
     process.stderr.write(`crew: ${error.message}\n`, () => process.exit(1));
   } else {
     throw error;

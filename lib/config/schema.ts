@@ -19,6 +19,7 @@ import {
   text,
 } from './fields.js';
 import { DEFAULT_MAX_PAYLOAD, LEVELS, type CrewConfig } from './types.js';
+import { nodeArgsField } from './node-args.js';
 
 const emptyMeansUnset = (value: unknown): unknown => (value === null ? undefined : value);
 
@@ -97,6 +98,7 @@ const componentSchema = z.preprocess(
   z.looseObject({
     instances: instances().withDefault(() => 1),
     supervisor: supervisorOverrideSchema,
+    nodeArgs: nodeArgsField().optional(),
   }),
 );
 
@@ -117,14 +119,17 @@ export const crewConfigSchema = z.strictObject({
     instances: serverInstances().withDefault(() => 1),
     drainDelay: duration().withDefault(() => 0),
     supervisor: supervisorOverrideSchema,
+    nodeArgs: nodeArgsField().optional(),
   }),
   worker: section({
     instances: instances().withDefault(() => 1),
     queues: nameList().withDefault(() => []),
     supervisor: supervisorOverrideSchema,
+    nodeArgs: nodeArgsField().optional(),
   }),
   scheduler: section({
     supervisor: supervisorOverrideSchema,
+    nodeArgs: nodeArgsField().optional(),
   }),
   queue: section({
     driver: oneOf(['auto', 'embedded', 'redis']).withDefault(() => 'auto' as const),
@@ -137,6 +142,8 @@ export const crewConfigSchema = z.strictObject({
     keepSucceeded: integer(0, 100_000).withDefault(() => 100),
   }),
   supervisor: supervisorSchema,
+  // Node options for every child; each component's own `nodeArgs` follow them.
+  nodeArgs: nodeArgsField().withDefault(() => []),
   log: section({
     format: oneOf(['auto', 'pretty', 'json']).withDefault(() => 'auto' as const),
     level: level.withDefault(() => 'info' as const),

@@ -67,9 +67,11 @@ export interface CrewConfig {
     /** At shutdown, how long the server keeps serving (with /_health at 503) before it stops accepting (ms). */
     drainDelay: number;
     supervisor?: SupervisorOverride;
+    /** Node options for the server's children, after `nodeArgs` (see node-args.ts). */
+    nodeArgs?: string[];
   };
-  worker: { instances: number; queues: string[]; supervisor?: SupervisorOverride };
-  scheduler: { supervisor?: SupervisorOverride };
+  worker: { instances: number; queues: string[]; supervisor?: SupervisorOverride; nodeArgs?: string[] };
+  scheduler: { supervisor?: SupervisorOverride; nodeArgs?: string[] };
   queue: {
     driver: 'auto' | 'embedded' | 'redis';
     url: string;
@@ -85,6 +87,8 @@ export interface CrewConfig {
     keepSucceeded: number;
   };
   supervisor: SupervisorConfig;
+  /** Node options for every child (`--max-old-space-size=512`, `--inspect`), each --name or --name=value. */
+  nodeArgs: string[];
   log: {
     format: 'auto' | 'pretty' | 'json';
     level: Level;
@@ -92,7 +96,7 @@ export interface CrewConfig {
     transports: FileTransportConfig[];
   };
   schedules: Record<string, ScheduleConfig>;
-  components: Record<string, { instances: number; supervisor?: SupervisorOverride; [key: string]: unknown }>;
+  components: Record<string, { instances: number; supervisor?: SupervisorOverride; nodeArgs?: string[]; [key: string]: unknown }>;
   /** The app's own settings (config `settings:`), free-form; typed by the app through defineApp. */
   settings: Record<string, unknown>;
 }

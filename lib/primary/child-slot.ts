@@ -9,13 +9,15 @@ import type { SupervisorConfig } from '../config/types.js';
 import type { ChildSpec } from '../protocol/child-spec.js';
 import type { QueueBody } from '../protocol/messages.js';
 import type { CrewLogger, Formatter, Output } from '../log/index.js';
-import { Child, type ExitInfo } from './child.js';
+import { Child, type ChildOptions, type ExitInfo } from './child.js';
 
 export type SlotState = 'starting' | 'ready' | 'stopping' | 'backoff' | 'failed' | 'stopped';
 
 export interface SlotOwner {
   /** Who the slot's child is; the child adds what is drawn anew for each process. */
   spec(slot: ChildSlot): Omit<ChildSpec, 'recordMark'>;
+  /** How its Node runs: options and inspector port, drawn anew for each process. */
+  launch(slot: ChildSlot): ChildOptions['launch'];
   onQueueMessage(child: Child, body: QueueBody): void;
   /** Every exit of every child of the slot, after its output was relayed. */
   onChildExit(child: Child, info: ExitInfo): void;
@@ -197,8 +199,9 @@ export class ChildSlot {
       await fresh.stop(Date.now() + grace, Date.now());
       return { ok: false, reason: this.halted ? 'crew is stopping' : this.notRunning() };
     }
-    this.deps.log.warn(`${this.tag}: the replacement did not become ready; keeping the running child`, { child: this.tag });
     const info = fresh.state === 'exited' ? await fresh.exited : await fresh.stop(Date.now(), Date.now());
+    const failure = info.loadFailed !== undefined ? 'could not load the app' : 'did not become ready';
+    this.deps.log.warn(`${this.tag}: the replacement ${failure}; keeping the running child`, { child: this.tag });
     return { ok: false, reason: `the replacement ${describeFailure(info)}; the running child was kept` };
   }
 
@@ -239,6 +242,7 @@ export class ChildSlot {
     return new Child({
       tag: this.tag,
       spec: owner.spec(this),
+      launch: owner.launch(this),
       readyTimeout: policy.readyTimeout,
       log,
       output,
@@ -261,6 +265,7 @@ export class ChildSlot {
 }
 
 function describeFailure(info: ExitInfo): string {
+  if (info.loadFailed !== undefined) return 'could not load the app';
   if (info.requested) return 'was stopped before it became ready';
   if (info.fatal) return `could not start: ${info.fatal}`;
   if (info.reason) return `was ${info.reason}`;

@@ -3,7 +3,7 @@
 // is responsible for:
 // - forking it with its spec (./fork-child.ts) and relaying its stdout/stderr into the log;
 // - what it says over IPC: ready (within `readyTimeout`, else it is killed as a failed start),
-//   heartbeats, quiet, a fatal start error, queue messages (for the owner);
+//   heartbeats, quiet, a fatal start error, an app that did not load, queue messages (for the owner);
 // - stopping it by a deadline and killing its whole process tree at that deadline, or killing
 //   it at once: as asked (a requested exit) or for not answering (a crash);
 // - one ExitInfo when it is gone, after its last output was relayed.
@@ -15,7 +15,7 @@ import { newRecordMark } from '../log/own-record-mark.js';
 import { killTree } from '../util/process-tree.js';
 import { settlesWithin } from '../util/with-timeout.js';
 import type { ChildChannel } from './child-channel.js';
-import { forkChild } from './fork-child.js';
+import { forkChild, type Launch } from './fork-child.js';
 
 export type ChildState = 'starting' | 'ready' | 'stopping' | 'exited';
 
@@ -30,6 +30,8 @@ export interface ExitInfo {
   killedAtGrace: boolean;
   /** The child reported a failure a restart cannot mend. */
   fatal?: string;
+  /** The app did not load, and why (file:line): a restart is no use until the sources change. */
+  loadFailed?: string;
   /** Why crew killed it (ready timeout, watchdog), when it did. */
   reason?: string;
   at: number;
@@ -44,6 +46,9 @@ export interface ChildEvents {
 export interface ChildOptions {
   tag: string;
   spec: Omit<ChildSpec, 'recordMark'>;
+  /** Its Node options and inspector port. */
+  launch?: Launch & { inspectHost?: string };
+  /** ms; 0 = no limit (a child being debugged may sit at a breakpoint). */
   readyTimeout: number;
   events: ChildEvents;
   log: CrewLogger;
@@ -60,6 +65,8 @@ export class Child {
   readonly tag: string;
   readonly pid: number;
   readonly startedAt = Date.now();
+  /** Its debugger's port, when it has one (0: one Node picked). */
+  readonly inspectPort: number | undefined;
   /** Resolves once the process has exited and its output was relayed. */
   readonly exited: Promise<ExitInfo>;
   private current: ChildState = 'starting';
@@ -68,6 +75,7 @@ export class Child {
   private requested = false;
   private killedAtGrace = false;
   private fatal: string | undefined;
+  private loadFailure: string | undefined;
   private degradedReason: string | undefined;
   private killReason: string | undefined;
   private readyTimer: NodeJS.Timeout | undefined;
@@ -80,7 +88,8 @@ export class Child {
     const { tag, spec, log, output, formatter, events } = options;
     this.tag = tag;
     const recordMark = newRecordMark();
-    this.channel = forkChild({ ...spec, recordMark });
+    this.channel = forkChild({ ...spec, recordMark }, options.launch);
+    this.inspectPort = options.launch?.inspectPort;
     const proc = this.channel.worker.process;
     this.pid = this.channel.pid;
     const relayed = relayChild({
@@ -91,9 +100,12 @@ export class Child {
       output,
       recordMark,
     });
-    log.info(`${tag} started (pid ${this.pid})`, { child: tag, childPid: this.pid });
+    const inspector = this.inspectPort === undefined ? undefined : `${options.launch?.inspectHost ?? '127.0.0.1'}:${this.inspectPort}`;
+    if (inspector === undefined) log.info(`${tag} started (pid ${this.pid})`, { child: tag, childPid: this.pid });
+    else if (this.inspectPort === 0) log.info(`${tag} started (pid ${this.pid}), its debugger on a port Node picks (its "Debugger listening" line says which)`, { child: tag, childPid: this.pid });
+    else log.info(`${tag} started (pid ${this.pid}), debugger on ${inspector}`, { child: tag, childPid: this.pid, inspector });
 
-    this.readyTimer = setTimeout(() => {
+    if (options.readyTimeout > 0) this.readyTimer = setTimeout(() => {
       if (this.current !== 'starting') return;
       const reason = `not ready within ${options.readyTimeout} ms`;
       log.error(`${tag} was ${reason}: killing it (a failed start)`, { child: tag, childPid: this.pid });
@@ -116,6 +128,9 @@ export class Child {
         quiet: () => this.becomeQuiet(),
         fatal: (msg) => {
           this.fatal = msg.message;
+        },
+        loadFailed: (msg) => {
+          this.loadFailure = msg.message;
         },
         degraded: (msg) => {
           this.degradedReason = msg.reason;
@@ -235,11 +250,13 @@ export class Child {
       killedAtGrace: this.killedAtGrace,
       at,
       ...(this.fatal ? { fatal: this.fatal } : {}),
+      ...(this.loadFailure !== undefined ? { loadFailed: this.loadFailure } : {}),
       ...(this.killReason ? { reason: this.killReason } : {}),
     };
     this.current = 'exited';
     const how = signal ? `signal ${signal}` : `code ${code}`;
-    const level = info.requested && !info.killedAtGrace && (code === 0 || code === null) ? 'info' : 'warn';
+    // An app that did not load is reported once by the supervisor, for every child it stopped.
+    const level = info.loadFailed !== undefined ? 'debug' : info.requested && !info.killedAtGrace && (code === 0 || code === null) ? 'info' : 'warn';
     this.options.log[level](`${this.tag} exited with ${how} after ${info.uptime} ms${info.requested ? '' : ' (unexpected)'}`, {
       child: this.tag,
       childPid: this.pid,

@@ -1,7 +1,9 @@
 // Forks one child through node:cluster with its stdio piped to the primary (the log relay reads
 // it) and the child entry resolved to an absolute path, and hands it its spec over IPC (never in
 // the environment: see lib/protocol/child-spec.ts). When crew itself runs from TypeScript
-// sources, or the app is TypeScript, the child gets tsx through an explicit execArgv.
+// sources, or the app is TypeScript, the child gets tsx through an explicit execArgv; the Node
+// options of config `nodeArgs` and `--node-args` follow (last, so they win), and a child with a
+// debugger gets its own inspector port (see ./inspector-ports.ts).
 //
 // A head start. `crew start` forks its first child before it has even parsed its flags. That
 // child boots Node and loads crew's child runtime while the primary reads flags, config and
@@ -42,14 +44,24 @@ const here = fileURLToPath(import.meta.url);
 const fromSources = here.endsWith('.ts');
 const childMain = join(dirname(here), typeof CREW_CHILD_ENTRY === 'string' ? CREW_CHILD_ENTRY : join('..', 'child', fromSources ? 'main.ts' : 'main.js'));
 
-function execArgvFor(appPath: string | undefined): string[] {
-  const argv = ['--enable-source-maps'];
-  if (fromSources || (appPath !== undefined && isTypeScript(appPath))) argv.push('--import', import.meta.resolve('tsx'));
-  return argv;
+/** How a child's Node runs, besides its spec: the user's Node options and its inspector port. */
+export interface Launch {
+  nodeArgs: readonly string[];
+  /** The port of its debugger, when nodeArgs ask for one (0: Node picks). */
+  inspectPort?: number;
 }
 
-function fork(execArgv: string[]): ChildChannel {
-  cluster.setupPrimary({ exec: childMain, execArgv, args: [], silent: true });
+function execArgvFor(appPath: string | undefined, nodeArgs: readonly string[] = []): string[] {
+  const argv = ['--enable-source-maps'];
+  if (fromSources || (appPath !== undefined && isTypeScript(appPath))) argv.push('--import', import.meta.resolve('tsx'));
+  return [...argv, ...nodeArgs];
+}
+
+function fork(execArgv: string[], inspectPort?: number): ChildChannel {
+  // With an inspector option in execArgv, cluster appends --inspect-port: the one given here,
+  // else the primary's own debug port plus a count of every fork so far, which clashes with a
+  // port the user chose and changes at every restart.
+  cluster.setupPrimary({ exec: childMain, execArgv, args: [], silent: true, ...(inspectPort !== undefined ? { inspectPort } : {}) });
   return new ChildChannel(cluster.fork());
 }
 
@@ -91,9 +103,9 @@ function takeAhead(execArgv: string[]): ChildChannel | undefined {
 }
 
 /** A child for `spec`: the one forked ahead when it fits, else a new one. Its spec is on its way. */
-export function forkChild(spec: ChildSpec): ChildChannel {
-  const execArgv = execArgvFor(spec.appPath);
-  const channel = takeAhead(execArgv) ?? fork(execArgv);
+export function forkChild(spec: ChildSpec, launch: Launch = { nodeArgs: [] }): ChildChannel {
+  const execArgv = execArgvFor(spec.appPath, launch.nodeArgs);
+  const channel = takeAhead(execArgv) ?? fork(execArgv, launch.inspectPort);
   channel.send(message('spec', { spec }));
   return channel;
 }

@@ -21,6 +21,7 @@ import { resolveDriver } from '../queue/resolve-driver.js';
 import { startControlServer } from '../control/server.js';
 import { supervisorVerbs } from './supervisor-verbs.js';
 import { CONTROL_VARIABLE, controlSocketPath } from '../control/socket-path.js';
+import { applyCliNodeArgs, prepareNodeArgs, type CliNodeArgs } from './prepare-node-args.js';
 
 export interface StartOptions {
   selection: Selection;
@@ -38,6 +39,8 @@ export interface StartOptions {
   logLevels: Record<string, Level>;
   /** `--watch`: replace the children when the sources change (development). */
   watch?: boolean;
+  /** `--node-args`: Node options for the children, after those of config. */
+  nodeArgs?: CliNodeArgs;
   cwd: string;
   environ: NodeJS.ProcessEnv;
 }
@@ -75,6 +78,7 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
   const { config, app, appPath } = project;
   if (options.grace !== undefined) applyGraceEverywhere(config, options.grace);
   resolveSchedules(app, config, project.blame);
+  if (options.nodeArgs) applyCliNodeArgs(config, app, options.nodeArgs);
 
   const plan = planComponents(options.selection, config, app, cpuCount());
   const serverGrace = supervisorFor(config, 'server').grace;
@@ -91,6 +95,7 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
     const busy = await portProblem(config.server.port, config.server.host);
     if (busy) throw new UsageError(`server: ${busy}`);
   }
+  const inspectorPorts = await prepareNodeArgs(config, plan.components, options.cwd);
 
   return {
     config,
@@ -109,7 +114,7 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
 
       const queue = createPrimaryQueue(config, app, plan.components, logger);
       if (options.watch && isProduction(env, options.environ)) logger.warn('--watch is meant for development: in production, deploy a new release instead');
-      const supervisor = new Supervisor({ config, env, appPath, plan: plan.components, log: logger, output, formatter, watching: options.watch === true, ...(queue.hooks ? { hooks: queue.hooks } : {}) });
+      const supervisor = new Supervisor({ config, env, appPath, plan: plan.components, log: logger, output, formatter, watching: options.watch === true, inspectorPorts, ...(queue.hooks ? { hooks: queue.hooks } : {}) });
       const control = await startControlServer({
         path: controlSocketPath(options.cwd, options.environ),
         privateDir: !options.environ[CONTROL_VARIABLE],

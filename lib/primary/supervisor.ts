@@ -8,6 +8,12 @@
 //   the resource monitor reports;
 // - replacements (reload, restart, memory limit) one at a time per component: a request made
 //   while one runs waits for it; each reports what really happened, child by child;
+// - an app that does not load (a syntax error since crew started: --watch, a deploy): reported
+//   once however many children hit it; no child is restarted into it (its component waits for
+//   a change under --watch, is given up otherwise), and a reload stops replacing children
+//   with it: those not yet replaced keep running the code they have;
+// - how each component's children run Node (./node-launch.ts): their Node options, and one
+//   inspector port per live child when they run a debugger (./inspector-ports.ts);
 // - shutdown (./shutdown.ts); a second stop kills.
 // Signal handlers only call `stop`/`kill` (see ./signals.ts); the promise `done` carries the
 // exit code.
@@ -17,7 +23,7 @@ import { supervisorFor } from '../config/supervisor-for.js';
 import type { ChildSpec } from '../protocol/child-spec.js';
 import type { QueueBody } from '../protocol/messages.js';
 import type { CrewLogger, Formatter, Output } from '../log/index.js';
-import type { Child, ExitInfo } from './child.js';
+import type { Child, ChildOptions, ExitInfo } from './child.js';
 import { ChildSlot, type Replacement, type SlotOwner } from './child-slot.js';
 import { decideRestart, type RestartHistory } from './restart-policy.js';
 import { judgeHeartbeat } from './watchdog-policy.js';
@@ -25,6 +31,8 @@ import { judgeMemory } from './memory-policy.js';
 import type { PlannedComponent } from './plan.js';
 import { ResourceMonitor, type Usage } from './resource-monitor.js';
 import { shutDown } from './shutdown.js';
+import { debuggingNotice, nodeLaunchFor, policyWhileDebugging, type NodeLaunch } from './node-launch.js';
+import { InspectorPorts } from './inspector-ports.js';
 
 export interface SupervisorOptions {
   config: CrewConfig;
@@ -41,6 +49,8 @@ export interface SupervisorOptions {
    * for the next change to the sources, which reloadForChange answers.
    */
   watching?: boolean;
+  /** Inspector ports, probed before the start (prepareStart); a fresh allocator otherwise. */
+  inspectorPorts?: InspectorPorts;
 }
 
 export interface SupervisorHooks {
@@ -60,6 +70,7 @@ export interface ReplaceReport {
 interface Group {
   component: string;
   policy: SupervisorConfig;
+  launch: NodeLaunch;
   slots: ChildSlot[];
   history: RestartHistory;
   failed: boolean;
@@ -68,6 +79,9 @@ interface Group {
   /** Replacements queued in the lane and not begun, by slot: a new request for one joins it. */
   queued: Map<ChildSlot, Promise<Replacement>>;
 }
+
+/** Why a replacement was not tried: the app does not load (said once, in full, when first found). */
+const APP_DOES_NOT_LOAD = 'the app does not load; the running child was kept';
 
 /** Replaced new-child-first: they share their port, so a single instance reloads without a gap. */
 const START_FIRST = new Set(['server']);
@@ -84,14 +98,22 @@ export class Supervisor implements SlotOwner {
   private readonly restarting = new Set<ChildSlot>();
   private stopping: Promise<void> | undefined;
   private readonly monitor: ResourceMonitor;
+  /**
+   * Why the app does not load, since the last reload began (a change to the sources, a
+   * `crew reload`): every child loads the same app, so one child's failure speaks for all.
+   */
+  private loadFailure: string | undefined;
+  private readonly inspectorPorts: InspectorPorts;
 
   constructor(private readonly options: SupervisorOptions) {
     this.done = new Promise((resolve) => (this.finish = resolve));
+    this.inspectorPorts = options.inspectorPorts ?? new InspectorPorts();
     this.groups = options.plan.map(({ component, instances }) => {
-      const policy = supervisorFor(options.config, component);
+      const launch = nodeLaunchFor(options.config, component);
+      const policy = policyWhileDebugging(supervisorFor(options.config, component), launch);
       const deps = { owner: this, policy, log: options.log, output: options.output, formatter: options.formatter };
       const slots = Array.from({ length: instances }, (_, i) => new ChildSlot(component, i + 1, deps));
-      return { component, policy, slots, history: { restarts: [], attempt: 0 }, failed: false, lane: Promise.resolve(), queued: new Map() };
+      return { component, policy, launch, slots, history: { restarts: [], attempt: 0 }, failed: false, lane: Promise.resolve(), queued: new Map() };
     });
     this.monitor = new ResourceMonitor({
       pids: () => this.slots().flatMap((slot) => (slot.child ? [slot.child.pid] : [])),
@@ -109,6 +131,8 @@ export class Supervisor implements SlotOwner {
   async start(): Promise<void> {
     const summary = this.groups.map((g) => `${g.component}×${g.slots.length}`).join(', ');
     this.options.log.info(`starting ${summary} (env ${this.options.env}, pid ${process.pid})`, { env: this.options.env });
+    const notice = debuggingNotice(this.groups);
+    if (notice) this.options.log.info(notice);
     for (const slot of this.slots()) {
       if (this.stopping) return;
       slot.start();
@@ -132,13 +156,21 @@ export class Supervisor implements SlotOwner {
     };
   }
 
+  launch(slot: ChildSlot): ChildOptions['launch'] {
+    const { nodeArgs, inspector } = this.groupOf(slot).launch;
+    if (!inspector) return { nodeArgs };
+    return { nodeArgs, inspectPort: this.inspectorPorts.take(slot.tag, inspector.port), inspectHost: inspector.host };
+  }
+
   onQueueMessage(child: Child, body: QueueBody): void {
     this.options.hooks?.onQueueMessage?.(child, body);
   }
 
   onChildExit(child: Child, info: ExitInfo): void {
     this.options.hooks?.onChildExit?.(child, info);
+    this.inspectorPorts.release(child.inspectPort);
     if (info.killedAtGrace) this.exitCode = 1;
+    if (info.loadFailed !== undefined) this.noteLoadFailure(child.tag, info.loadFailed);
   }
 
   onCrash(slot: ChildSlot, info: ExitInfo): void {
@@ -150,6 +182,11 @@ export class Supervisor implements SlotOwner {
     }
     if (info.fatal) {
       this.giveUp(group, info.fatal);
+      return;
+    }
+    if (info.loadFailed !== undefined) {
+      // Restarting into code that does not load would fail the same way, again and again.
+      this.giveUp(group, 'the app does not load (above)');
       return;
     }
     const decision = decideRestart(group.policy.restart, group.history, info.uptime, info.at);
@@ -194,6 +231,14 @@ export class Supervisor implements SlotOwner {
 
   // --- decisions -------------------------------------------------------------------------
 
+  /** The error in full the first time; the same again from another child is said quietly. */
+  private noteLoadFailure(tag: string, reason: string): void {
+    const known = this.loadFailure === reason;
+    this.loadFailure = reason;
+    if (known) this.options.log.debug(`${tag}: the same load failure`, { child: tag });
+    else this.options.log.error(reason, { child: tag, loadFailed: true });
+  }
+
   private giveUp(group: Group, reason: string): void {
     group.failed = true;
     this.givenUp.add(group.component);
@@ -215,6 +260,12 @@ export class Supervisor implements SlotOwner {
    * which begins after it anyway. Resolves with what happened to each.
    */
   async reload(reason: string, slots: ChildSlot[] = this.slots()): Promise<ReplaceReport> {
+    // A new attempt: the app may load now.
+    this.loadFailure = undefined;
+    return this.replaceAll(reason, slots);
+  }
+
+  private async replaceAll(reason: string, slots: ChildSlot[]): Promise<ReplaceReport> {
     const report: ReplaceReport = { replaced: [], failed: [] };
     const which = slots.length === this.slots().length ? 'every component' : slots.map((s) => s.tag).join(', ');
     if (!this.stopping) this.options.log.info(`reloading ${which} (${reason})`);
@@ -226,6 +277,11 @@ export class Supervisor implements SlotOwner {
         if (outcome.ok) report.replaced.push(slot.tag);
         else report.failed.push({ child: slot.tag, reason: outcome.reason });
       });
+    }
+    const kept = report.failed.filter((failure) => failure.reason === APP_DOES_NOT_LOAD).map((failure) => failure.child);
+    if (kept.length > 0 && !this.stopping) {
+      const then = this.options.watching ? ' until the sources change (--watch)' : '';
+      this.options.log.warn(`the app does not load: ${kept.join(', ')} keep${kept.length === 1 ? 's' : ''} running the code ${kept.length === 1 ? 'it has' : 'they have'}${then}`, { kept });
     }
     return report;
   }
@@ -239,6 +295,7 @@ export class Supervisor implements SlotOwner {
     if (this.stopping) return { replaced: [], failed: [] };
     const running: ChildSlot[] = [];
     this.givenUp.clear();
+    this.loadFailure = undefined;
     for (const group of this.groups) {
       group.failed = false;
       group.history = { restarts: [], attempt: 0 };
@@ -248,7 +305,7 @@ export class Supervisor implements SlotOwner {
         else slot.start();
       }
     }
-    return running.length > 0 ? this.reload(reason, running) : { replaced: [], failed: [] };
+    return running.length > 0 ? this.replaceAll(reason, running) : { replaced: [], failed: [] };
   }
 
   /** Queues one replacement in its component's lane, or joins the one queued for that child. */
@@ -269,6 +326,8 @@ export class Supervisor implements SlotOwner {
     // A child still starting (a restart after a crash, say) is replaced once it has settled.
     await slot.settled();
     if (this.stopping) return { ok: false, reason: 'crew is stopping' };
+    // Another child of this attempt found the app does not load: this one's would not either.
+    if (this.loadFailure !== undefined && slot.running) return { ok: false, reason: APP_DOES_NOT_LOAD };
     if (START_FIRST.has(slot.component)) return slot.replaceStartingFirst(reason, group.policy.grace, level);
     return slot.replaceStoppingFirst(reason, Date.now() + group.policy.grace, level);
   }

@@ -36,6 +36,12 @@ const CHILD_VERBS = {
   quiet: {},
   /** A failure that a restart cannot mend (a port in use): the primary does not retry. */
   fatal: { message: isText },
+  /**
+   * The app did not load in a way only a change to its code can mend (it does not parse, an
+   * import is missing): the message says where. Every child loads the same app, so the primary
+   * reports it once, and a restart is no use until the sources change.
+   */
+  loadFailed: { message: isText },
   /** A dependency of a ready child (its Redis) is lost, and why; without a reason, it is back. */
   degraded: { reason: isOptionalText },
   queue: { body: isQueueBody },

@@ -22,6 +22,7 @@ describe('crewConfigSchema', () => {
           giveUp: 'exit',
         },
       },
+      nodeArgs: [],
       log: { format: 'auto', level: 'info', levels: {}, transports: [] },
       schedules: {},
       components: {},

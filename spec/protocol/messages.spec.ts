@@ -9,7 +9,7 @@ import { message, parseChildMessage, parsePrimaryMessage } from '../../lib/proto
 const spec = { component: 'server', instance: 1, env: 'test', appPath: '/app.js', config: {}, heartbeatInterval: 0, grace: 8000, recordMark: 'm' };
 
 test('well-formed messages of each side are accepted as they are', () => {
-  for (const msg of [message('waiting', {}), message('ready', {}), message('heartbeat', {}), message('quiet', {}), message('fatal', { message: 'port in use' }), message('queue', { body: { op: 'done', results: [] } })]) {
+  for (const msg of [message('waiting', {}), message('ready', {}), message('heartbeat', {}), message('quiet', {}), message('fatal', { message: 'port in use' }), message('loadFailed', { message: 'app module app.js failed to load: SyntaxError' }), message('queue', { body: { op: 'done', results: [] } })]) {
     assert.deepEqual(parseChildMessage(msg), { ok: true, message: msg });
   }
   for (const msg of [message('spec', { spec: spec as never }), message('prepare', { component: 'server' }), message('stop', { deadline: 1, quietAt: 0 }), message('queue', { body: { op: 'run', jobs: [] } })]) {
@@ -22,6 +22,7 @@ test('what is not ours is ignored; ours with an unknown verb or a bad field is r
   assert.deepEqual(parseChildMessage({ ns: 'crew', act: 'spec' }), { ok: false, why: 'unknown verb "spec"' }, 'a primary verb from a child');
   assert.deepEqual(parseChildMessage({ ns: 'crew', act: 'toString' }), { ok: false, why: 'unknown verb "toString"' }, 'an inherited name is no verb');
   assert.deepEqual(parseChildMessage({ ns: 'crew', act: 'fatal', message: 3 }), { ok: false, why: 'fatal: message is missing or malformed' });
+  assert.deepEqual(parseChildMessage({ ns: 'crew', act: 'loadFailed' }), { ok: false, why: 'loadFailed: message is missing or malformed' });
   assert.deepEqual(parseChildMessage({ ns: 'crew' }), { ok: false, why: 'the message has no verb' });
   assert.deepEqual(parsePrimaryMessage({ ns: 'crew', act: 'stop', deadline: Infinity, quietAt: 0 }), { ok: false, why: 'stop: deadline is missing or malformed' });
   assert.deepEqual(parsePrimaryMessage({ ns: 'crew', act: 'spec', spec: { ...spec, instance: 'one' } }), { ok: false, why: 'spec: spec is missing or malformed' });
@@ -31,11 +32,11 @@ test('what is not ours is ignored; ours with an unknown verb or a bad field is r
 test('no value, however shaped, makes either parser throw, and an accepted message always has a known verb', () => {
   const anything = fc.oneof(
     fc.anything({ withNullPrototype: true, withObjectString: true, maxDepth: 6 }),
-    fc.record({ ns: fc.constant('crew'), act: fc.oneof(fc.string(), fc.constantFrom('waiting', 'ready', 'fatal', 'queue', 'spec', 'stop', '__proto__', 'constructor')) }, { requiredKeys: ['ns'] }).chain((base) =>
+    fc.record({ ns: fc.constant('crew'), act: fc.oneof(fc.string(), fc.constantFrom('waiting', 'ready', 'fatal', 'loadFailed', 'queue', 'spec', 'stop', '__proto__', 'constructor')) }, { requiredKeys: ['ns'] }).chain((base) =>
       fc.dictionary(fc.string(), fc.anything({ maxDepth: 3 })).map((extra) => ({ ...extra, ...base })),
     ),
   );
-  const childVerbs = new Set(['waiting', 'ready', 'heartbeat', 'quiet', 'fatal', 'queue']);
+  const childVerbs = new Set(['waiting', 'ready', 'heartbeat', 'quiet', 'fatal', 'loadFailed', 'queue']);
   const primaryVerbs = new Set(['spec', 'prepare', 'stop', 'queue']);
   fc.assert(
     fc.property(anything, (value) => {

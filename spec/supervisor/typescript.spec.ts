@@ -35,6 +35,16 @@ test('a TypeScript app runs under the compiled crew: its children load it throug
   assert.equal((await crew.exited).code, 0);
 });
 
+test('a TypeScript app that does not parse exits 2 with file:line:column and the code, not esbuild\'s stack', async (t) => {
+  const dir = tempDir(t, {
+    'app.ts': "import { greeting } from './lib/greeting.js';\nexport default { server(app: { use(h: (ctx: { body: unknown }) => void): void }): void { app.use((ctx) => { ctx.body = greeting; }); } };\n",
+    'lib/greeting.ts': "export const greeting: string = 'hi';\nexport const broken: number = (1 +;\n",
+  });
+  const result = await runCrewToEnd(['start', '--server', '--app', 'app.ts', '--config', tempConfig(t, '')], { cwd: dir });
+  assert.equal(result.code, 2);
+  assert.equal(result.stderr, 'crew: app module app.ts failed to load: SyntaxError: Unexpected ";" at lib/greeting.ts:2:35\n  export const broken: number = (1 +;\n                                    ^\n');
+});
+
 test('crew runs from its TypeScript sources (npm run dev), children included', async (t) => {
   const port = await freePort();
   const entry = ['--import', 'tsx', path.join(repoRoot, 'cli', 'crew.ts')];

@@ -1,7 +1,7 @@
 // `crew start --watch`: a change to a source file reloads every child, with one reload per
 // burst of changes and none for files that are not sources; broken code keeps the running
-// server, a component that fails waits for the next change instead of stopping crew, and that
-// change starts it again; a config change is reported, not applied.
+// children (spec/supervisor/load-failure.spec.ts has the rest of that story), and the next
+// change replaces them; a config change is reported, not applied.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -63,20 +63,23 @@ test('--watch: a changed source reloads every child once; files that are not sou
   assert.equal(crew.records.filter(reloads).length, 1);
 });
 
-test('--watch: broken code keeps the running server and parks the worker until the next change fixes it', async (t) => {
-  // Given up at its first crash: without --watch that would stop crew.
-  const { port, crew, write } = await watchedProject(t, 'supervisor:\n  restart:\n    intensity: { max: 0 }\n');
+test('--watch: broken code keeps every running child, said once with file:line, until the next change fixes it', async (t) => {
+  const { port, crew, write } = await watchedProject(t);
   const first = await served(port);
+  const worker = await crew.waitFor((r) => r.component === 'worker' && typeof r.pid === 'number', 'a line of the worker');
   write('lib/version.js', version(''));
-  await crew.waitFor((r) => r.message === 'server.1: the replacement did not become ready; keeping the running child', 'the server kept');
-  const failure = await crew.waitFor((r) => r.component === 'worker' && r.message.startsWith('crew: app module app.js failed to load'), "the worker's report");
-  assert.match(failure.message, /SyntaxError: Unexpected token ';' at lib\/version\.js:1\n {2}export const version = ;/);
-  await crew.waitFor((r) => /^worker given up: .*; waiting for a change to the sources \(--watch\)$/.test(r.message), 'the worker parked');
+  await crew.waitFor((r) => r.message === 'server.1: the replacement could not load the app; keeping the running child', 'the server kept');
+  await crew.waitFor((r) => r.message === 'the app does not load: worker.1 keeps running the code it has until the sources change (--watch)', 'the worker kept');
+  const failures = crew.records.filter((r) => r.message.includes('failed to load'));
+  assert.equal(failures.length, 1, 'said once, by crew');
+  assert.equal(failures[0]!.component, 'crew');
+  assert.match(failures[0]!.message, /^app module app\.js failed to load: SyntaxError: Unexpected token ';' at lib\/version\.js:1\n {2}export const version = ;/);
   assert.deepEqual(await served(port), first);
+  assert.ok(!crew.records.some((r) => r.component === 'crew' && r.childPid === worker.pid && / exited /.test(r.message)), 'the worker was not stopped');
 
   write('lib/version.js', version(3));
   await crew.waitForCount(reloads, 2, 'the second reload');
-  await crew.waitForCount(readies('worker.1'), 2, 'the worker started again');
+  await crew.waitForCount(readies('worker.1'), 2, 'the worker replaced');
   await crew.waitForCount(readies('server.1'), 2, 'the new server ready');
   await crew.waitFor(exitOf(first.pid), 'the old server gone');
   assert.equal((await served(port)).version, 3);
