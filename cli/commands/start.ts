@@ -2,7 +2,7 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { prepareAhead } from '../../lib/primary/fork-child.js';
 import { likelyFirstComponent, type Selection } from '../../lib/primary/plan.js';
-import { parseComponents, parseCount, parseGrace, parseLogLevels, parsePort, parseQueues } from '../options.js';
+import { parseComponents, parseCount, parseGrace, parseLogLevels, parseMetricsPort, parsePort, parseQueues } from '../options.js';
 
 export const command = 'start';
 export const describe = 'Start the app\'s components, each in its own supervised process';
@@ -25,6 +25,7 @@ export function builder(yargs: Argv) {
     .option('config', { type: 'string', describe: 'Config directory (default ./config)' })
     .option('app', { type: 'string', describe: 'App module (else config `app`)' })
     .option('watch', { type: 'boolean', describe: 'Reload the children when the sources change (development)' })
+    .option('metrics', { describe: 'Serve Prometheus metrics on PORT at /metrics (config metrics.port; 0 = off)', coerce: parseMetricsPort })
     .example('crew start', 'run what config start.components lists (default: the server)')
     .example('crew start --all', 'server, worker, scheduler and every app component')
     .example('crew start --server 2 --worker 3', 'two server instances on one port, three workers')
@@ -32,7 +33,8 @@ export function builder(yargs: Argv) {
     .example('crew start --worker --queues email,report', 'one worker running only two jobs')
     .example('crew start --component mailer=2 --log-level worker=debug', 'an app component, debug logs from workers')
     .example('crew start --all --log-format json --grace 20s', 'JSON logs, a 20-second shutdown grace')
-    .example('crew start --all --watch', 'development: reload every child when a source file changes');
+    .example('crew start --all --watch', 'development: reload every child when a source file changes')
+    .example('crew start --all --metrics 9464', 'Prometheus metrics at http://127.0.0.1:9464/metrics');
 }
 
 type StartArgs = ArgumentsCamelCase<{
@@ -52,6 +54,7 @@ type StartArgs = ArgumentsCamelCase<{
   config?: string;
   app?: string;
   watch?: boolean;
+  metrics?: number;
 }>;
 
 export async function handler(argv: StartArgs): Promise<void> {
@@ -87,6 +90,7 @@ export async function handler(argv: StartArgs): Promise<void> {
     ...(argv.logLevel?.level !== undefined ? { logLevel: argv.logLevel.level } : {}),
     logLevels: argv.logLevel?.levels ?? {},
     ...(argv.watch ? { watch: true } : {}),
+    ...(argv.metrics !== undefined ? { metricsPort: argv.metrics } : {}),
     cwd: process.cwd(),
     environ: process.env,
   });

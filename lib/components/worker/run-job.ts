@@ -12,6 +12,7 @@ import type { JobSettings } from '../../app/job-settings.js';
 import type { JobRun, RunJob } from '../../queue/types.js';
 import type { RunRecord } from './run-record.js';
 import { withTimeout } from '../../util/with-timeout.js';
+import { jobEnded, jobStarted } from '../../metrics/recorder.js';
 
 export interface ActiveRun {
   run: JobRun;
@@ -39,6 +40,7 @@ export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: Cre
     const jobCtx = { ...ctx, job: { id: job.id, name: job.name, attempt: job.attempt, attempts: job.attempts, signal: controller?.signal ?? NEVER } };
     const key = `${job.name}#${job.id}`;
     const started = performance.now();
+    jobStarted(job.name);
     let timedOut = false;
     let handler: Promise<unknown> | undefined;
     try {
@@ -63,11 +65,13 @@ export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: Cre
     try {
       if (handler) await active.get(key)!.settled;
       const ms = elapsed(started);
+      jobEnded(job.name, 'succeeded', ms);
       record('info', `${job.name} ${job.id} succeeded in ${ms} ms`, { job: job.name, jobId: job.id, attempt: job.attempt, ms, outcome: 'succeeded' });
     } catch (thrown) {
       const error = thrown instanceof Error ? thrown : new Error(String(thrown));
       const ms = elapsed(started);
       const retrying = job.attempt < job.attempts;
+      jobEnded(job.name, retrying ? 'retried' : 'failed', ms);
       record(retrying ? 'warn' : 'error', `${job.name} ${job.id} failed in ${ms} ms (attempt ${job.attempt} of ${job.attempts}): ${error.message}; ${retrying ? 'retrying' : 'giving up'}`, {
         job: job.name,
         jobId: job.id,
