@@ -12,6 +12,7 @@ import type { EnqueueOptions } from '../lib/app/types.js';
 import { jobSettings } from '../lib/app/job-settings.js';
 import type { AppDefinition } from '../lib/app/types.js';
 import type { CrewConfig } from '../lib/config/types.js';
+import { redisTarget } from '../lib/config/redis-url.js';
 import { callControl, NoCrewError } from '../lib/control/client.js';
 import { controlSocketPath } from '../lib/control/socket-path.js';
 import { defineVerb, type VerbTable } from '../lib/control/verbs.js';
@@ -82,12 +83,12 @@ export function openCommandQueue(options: CommandQueueOptions): CommandQueue {
       import('../lib/queue/embedded/verbs.js'),
       import('../lib/schedule/redis-state.js'),
     ]);
-    const connection = connectRedis(url, quiet);
+    const connection = connectRedis(redisTarget(url), quiet);
     const { prefix, keepFailed, keepSucceeded } = config.queue;
     const admin = redisAdmin({ connection, prefix, jobs, keepFailed, keepSucceeded });
     const state = redisScheduleState(connection, prefix);
     // Whether a scheduler runs is not known from here: another host may run one.
-    return { verbs: { ...jobVerbs(admin), ...adminVerbs(admin), ...scheduleVerbs(schedules, () => state, true) }, refusal: nothing, close: () => connection.close() };
+    return { verbs: { ...jobVerbs(admin, config.queue.maxPayload), ...adminVerbs(admin), ...scheduleVerbs(schedules, () => state, true) }, refusal: nothing, close: () => connection.close() };
   };
 
   const ask = async <T>(verb: string, args?: unknown): Promise<T> => {
@@ -114,7 +115,7 @@ export function openCommandQueue(options: CommandQueueOptions): CommandQueue {
   return {
     ask,
     async enqueue(job, data, opts) {
-      checkEnqueue(jobs, job, data, opts);
+      checkEnqueue(jobs, job, data, opts, config.queue.maxPayload);
       const { id } = await ask<{ id: string }>('jobs.enqueue', { job, data, ...(opts !== undefined ? { opts } : {}) });
       return id;
     },

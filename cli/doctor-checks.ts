@@ -3,8 +3,9 @@
 import { loadProject, type Project } from '../lib/project/load-project.js';
 import { resolveSchedules } from '../lib/schedule/validate.js';
 import { resolveDriver } from '../lib/queue/resolve-driver.js';
-import { redactUrl } from '../lib/config/redact.js';
 import { isProduction } from '../lib/config/production.js';
+import { redisOptions, redisTarget, type RedisTarget } from '../lib/config/redis-url.js';
+import { isCredentialsError, redisErrorText } from '../lib/queue/redis/redis-errors.js';
 import { callControl } from '../lib/control/client.js';
 import { findControlSocket } from '../lib/control/socket-path.js';
 import { portProblem } from '../lib/util/port-probe.js';
@@ -63,18 +64,31 @@ async function queue(project: Project): Promise<Check> {
     return { name: 'queue', ok: false, detail: 'no Redis URL in production, so a worker would be refused: set REDIS_URL or queue.url, or choose the in-memory queue explicitly with `queue: { driver: embedded }`' };
   }
   if (driver === 'embedded') return { name: 'queue', ok: true, detail: 'embedded (in the primary\'s memory; jobs do not survive a restart)' };
-  const shown = redactUrl(project.config.queue.url);
+  let target: RedisTarget;
+  try {
+    target = redisTarget(project.config.queue.url);
+  } catch (error) {
+    return { name: 'queue', ok: false, detail: (error as Error).message };
+  }
+  const { shown } = target;
   const { createClient } = await import('redis');
-  const client = createClient({ url: project.config.queue.url, disableOfflineQueue: true, socket: { connectTimeout: REDIS_TIMEOUT_MS, reconnectStrategy: false } });
+  // The same parsed setting the queue and the tick lock connect with: never the URL itself.
+  const client = createClient({ ...redisOptions(target, { connectTimeout: REDIS_TIMEOUT_MS, reconnectStrategy: false as const }), disableOfflineQueue: true });
   client.on('error', () => undefined); // the connect() rejection below reports it
   try {
     await client.connect();
     await client.ping();
     return { name: 'queue', ok: true, detail: `redis at ${shown} answers` };
   } catch (error) {
-    return { name: 'queue', ok: false, detail: `redis at ${shown} does not answer (${(error as Error).message}): start Redis or fix REDIS_URL / queue.url` };
+    // Only the error's redacted message: node-redis's error object is never shown.
+    const why = redisErrorText(error);
+    if (isCredentialsError(error)) return { name: 'queue', ok: false, detail: `redis at ${shown} refuses the credentials (${why}): fix the user and password in REDIS_URL / queue.url` };
+    return { name: 'queue', ok: false, detail: `redis at ${shown} does not answer (${why}): start Redis or fix REDIS_URL / queue.url` };
   } finally {
-    await client.close().catch(() => undefined);
+    await client.close().catch(() => {
+      // Never connected, or already gone: there is nothing to close, and the check said why.
+      if (client.isOpen) client.destroy();
+    });
   }
 }
 

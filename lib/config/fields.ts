@@ -6,11 +6,15 @@
 import os from 'node:os';
 import * as z from 'zod';
 import { MAX_DURATION_MS, MAX_PORT, MIN_PORT, parsePortNumber } from './limits.js';
-import { bareNumberAdvice, formatDuration, parseSize, parseWrittenDuration, suspiciousBareNumber } from './duration.js';
+import { bareNumberAdvice, formatDuration, formatSize, parseSize, parseWrittenDuration, suspiciousBareNumber } from './duration.js';
+import { redactUrl } from './redact.js';
+import { parseRedisUrl } from './redis-url.js';
 
 /** Params carried by every issue this module raises; the loader's explainer reads them. */
 export interface FieldIssueParams {
   expected: string;
+  /** How the found value reads, when the field says it itself (one that may hold a password). */
+  found?: string;
 }
 
 type Parse<T> = (value: unknown) => T | undefined;
@@ -23,11 +27,13 @@ export interface Field<T> {
 }
 
 /** `expected` may depend on the value, to say what is wrong with an almost-right one. */
-export function field<T>(expected: string | ((value: unknown) => string), parse: Parse<T>): Field<T> {
+export function field<T>(expected: string | ((value: unknown) => string), parse: Parse<T>, describe?: (value: unknown) => string | undefined): Field<T> {
   const check = (value: unknown, ctx: z.RefinementCtx): T => {
     const parsed = value === undefined || value === null ? undefined : parse(value);
     if (parsed === undefined) {
       const params: FieldIssueParams = { expected: typeof expected === 'string' ? expected : expected(value) };
+      const found = describe?.(value);
+      if (found !== undefined) params.found = found;
       ctx.addIssue({ code: 'custom', message: `expected ${params.expected}`, params });
       return z.NEVER;
     }
@@ -98,10 +104,11 @@ export function duration(options: { positive?: boolean } = {}): Field<number> {
   );
 }
 
-export function size(): Field<number> {
-  return field('a size like 512MB or 1GB, or a number of bytes', (value) => {
+export function size(options: { min?: number } = {}): Field<number> {
+  const min = options.min ?? 0;
+  return field(`a size like 512MB or 1GB, or a number of bytes${min > 0 ? `, at least ${formatSize(min)}` : ''}`, (value) => {
     const bytes = parseSize(value);
-    return bytes !== undefined && Number.isSafeInteger(bytes) ? bytes : undefined;
+    return bytes !== undefined && Number.isSafeInteger(bytes) && bytes >= min ? bytes : undefined;
   });
 }
 
@@ -159,14 +166,23 @@ export function serverInstances(): Field<number | 'max'> {
   });
 }
 
-/** Empty (no Redis), or a redis:// / rediss:// URL. */
+/**
+ * Empty (no Redis), or a Redis URL both of crew's Redis clients read alike (./redis-url.ts).
+ * A refused value is shown with everything that may be a password masked.
+ */
 export function redisUrl(): Field<string> {
-  return field('"" or a redis:// or rediss:// URL, e.g. redis://:password@host:6379/0', (value) => {
-    if (typeof value !== 'string') return undefined;
-    const trimmed = value.trim();
-    if (trimmed === '') return '';
-    if (!URL.canParse(trimmed)) return undefined;
-    const { protocol } = new URL(trimmed);
-    return protocol === 'redis:' || protocol === 'rediss:' ? trimmed : undefined;
-  });
+  const example = '"" or a Redis URL such as redis://:password@host:6379/0';
+  return field(
+    (value) => {
+      const parsed = typeof value === 'string' ? parseRedisUrl(value) : undefined;
+      return parsed && !parsed.ok ? `${example}, but ${parsed.problem}` : example;
+    },
+    (value) => {
+      if (typeof value !== 'string') return undefined;
+      const trimmed = value.trim();
+      if (trimmed === '') return '';
+      return parseRedisUrl(trimmed).ok ? trimmed : undefined;
+    },
+    (value) => (typeof value === 'string' ? JSON.stringify(redactUrl(value.trim())) : undefined),
+  );
 }

@@ -18,7 +18,7 @@ import {
   size,
   text,
 } from './fields.js';
-import { LEVELS, type CrewConfig } from './types.js';
+import { DEFAULT_MAX_PAYLOAD, LEVELS, type CrewConfig } from './types.js';
 import { MAX_PORT } from './limits.js';
 
 const emptyMeansUnset = (value: unknown): unknown => (value === null ? undefined : value);
@@ -132,6 +132,7 @@ export const crewConfigSchema = z.strictObject({
     url: redisUrl().withDefault(() => ''),
     prefix: text({ nonEmpty: true }).withDefault(() => 'crew'),
     maxQueued: integer(1).withDefault(() => 100_000),
+    maxPayload: size({ min: 1024 }).withDefault(() => DEFAULT_MAX_PAYLOAD),
     stallInterval: duration({ positive: true }).withDefault(() => 5_000),
     keepFailed: integer(0).withDefault(() => 10_000),
     keepSucceeded: integer(0, 100_000).withDefault(() => 100),

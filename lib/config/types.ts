@@ -4,6 +4,9 @@
 export type Level = 'error' | 'warn' | 'info' | 'http' | 'verbose' | 'debug' | 'silly';
 export const LEVELS: readonly Level[] = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
 
+/** `queue.maxPayload` unless set: far above a typical job's data, far below what hurts Redis or the primary. */
+export const DEFAULT_MAX_PAYLOAD = 1024 ** 2;
+
 export interface BackoffConfig {
   initial: number;
   factor: number;
@@ -72,6 +75,8 @@ export interface CrewConfig {
     url: string;
     prefix: string;
     maxQueued: number;
+    /** The most bytes one job's data may take as JSON; a larger enqueue is refused at the call. */
+    maxPayload: number;
     /** redis: how long a job of a worker that stopped answering waits before it runs again (ms). */
     stallInterval: number;
     /** Failed jobs kept per job name for `crew jobs list`, newest first; the oldest beyond are dropped. */

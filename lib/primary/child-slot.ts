@@ -91,6 +91,11 @@ export class ChildSlot {
     return this.samplesOver;
   }
 
+  /** Why the current child says it is degraded (its Redis is lost), while it says so. */
+  get degraded(): string | undefined {
+    return this.current?.degraded;
+  }
+
   get lastExit(): ExitInfo | undefined {
     return this.last;
   }

@@ -74,6 +74,7 @@ export class Child {
   private requested = false;
   private killedAtGrace = false;
   private fatal: string | undefined;
+  private degradedReason: string | undefined;
   private killReason: string | undefined;
   private readyTimer: NodeJS.Timeout | undefined;
   private killTimer: NodeJS.Timeout | undefined;
@@ -125,6 +126,9 @@ export class Child {
         fatal: (msg) => {
           this.fatal = msg.message;
         },
+        degraded: (msg) => {
+          this.degradedReason = msg.reason;
+        },
         queue: (msg) => events.onQueueMessage(this, msg.body),
         metrics: (msg) => this.reports.received(msg.seq, msg.report),
       },
@@ -152,6 +156,11 @@ export class Child {
   /** When the child last showed a live event loop (its start counts as one). */
   get lastBeat(): number {
     return this.beat;
+  }
+
+  /** Why it says a dependency is lost (its Redis), while it says so; gone with the process. */
+  get degraded(): string | undefined {
+    return this.current === 'exited' ? undefined : this.degradedReason;
   }
 
   /** It has said it takes no new work, or it is gone. */

@@ -10,6 +10,7 @@
 import { jobSettings } from '../app/job-settings.js';
 import type { AppDefinition } from '../app/types.js';
 import { redactUrl } from '../config/redact.js';
+import { redisTarget } from '../config/redis-url.js';
 import type { CrewConfig } from '../config/types.js';
 import type { VerbTable } from '../control/verbs.js';
 import type { CrewLogger } from '../log/index.js';
@@ -46,7 +47,7 @@ export function createPrimaryQueue(config: CrewConfig, app: AppDefinition, plan:
     return {
       admin: lazy.admin,
       hooks: { stop: () => lazy.close() },
-      verbs: { ...jobVerbs(lazy.admin), ...adminVerbs(lazy.admin), ...scheduleVerbs(schedules, lazy.schedules, runsScheduler) },
+      verbs: { ...jobVerbs(lazy.admin, config.queue.maxPayload), ...adminVerbs(lazy.admin), ...scheduleVerbs(schedules, lazy.schedules, runsScheduler) },
     };
   }
 
@@ -66,7 +67,7 @@ export function createPrimaryQueue(config: CrewConfig, app: AppDefinition, plan:
       },
       stop: () => broker.stop(),
     },
-    verbs: { ...jobVerbs(admin), ...adminVerbs(admin), ...scheduleVerbs(schedules, () => keeper, runsScheduler) },
+    verbs: { ...jobVerbs(admin, config.queue.maxPayload), ...adminVerbs(admin), ...scheduleVerbs(schedules, () => keeper, runsScheduler) },
   };
 }
 
@@ -82,7 +83,7 @@ function lazyRedis(config: CrewConfig, jobs: QueueAdmin['jobs']) {
         import('../schedule/redis-state.js'),
       ]);
       // The children report Redis going away; a verb that cannot reach it says so in its answer.
-      const connection = connectRedis(config.queue.url, { info: () => undefined, warn: () => undefined });
+      const connection = connectRedis(redisTarget(config.queue.url), { info: () => undefined, warn: () => undefined });
       const { prefix, keepFailed, keepSucceeded } = config.queue;
       return { admin: redisAdmin({ connection, prefix, jobs, keepFailed, keepSucceeded }), schedules: redisScheduleState(connection, prefix), close: () => connection.close() };
     })());

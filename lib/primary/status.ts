@@ -21,6 +21,8 @@ export interface ChildStatus {
   /** RSS in bytes, from the last sample. */
   memory: number | null;
   lastExit: { code: number | null; signal: string | null; at: string; reason?: string } | null;
+  /** Present while a running child says a dependency is lost (its Redis): why. */
+  degraded?: string;
   /** What the current child is doing, from its heartbeats; null before its first (or with none running). */
   activity: ChildActivity | null;
 }
@@ -71,6 +73,7 @@ function childStatus(slot: ChildSlot, now: number): ChildStatus {
     cpu: slot.sample?.cpu ?? null,
     memory: slot.sample?.rss ?? null,
     lastExit: last ? { code: last.code, signal: last.signal, at: new Date(last.at).toISOString(), ...(last.reason ? { reason: last.reason } : {}) } : null,
+    ...(slot.running && slot.degraded ? { degraded: slot.degraded } : {}),
     activity: child ? activityOf(child, now) : null,
   };
 }

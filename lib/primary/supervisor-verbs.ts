@@ -1,19 +1,18 @@
 // Control verbs of the supervisor: `status`, `restart`, `reload` and `stop`, what the commands
-// Control verbs of the supervisor: `status`, `restart`, `reload` and `stop`, what the commands
 // of the same names send, and `server` (where it listens), which `crew health` asks. restart and
 // reload answer once every replacement they asked for is ready or has failed (waiting first for
 // any replacement of the same component already under way), and say which:
 // `{ <done>: [tags], failed: [{ child, reason }] }`.
 import type { Supervisor } from './supervisor.js';
 import { crewStatus, type CrewStatus } from './status.js';
-import { defineVerb, VerbArgumentError, type VerbTable } from '../control/verbs.js';
+import { defineVerb, noArgs, objectArgs, VerbArgumentError, type VerbTable } from '../control/verbs.js';
 
 export function supervisorVerbs(supervisor: Supervisor, env: string): VerbTable {
   const targetOf = (verb: string, args: unknown, optional: boolean): string | undefined => {
-    if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) throw new VerbArgumentError(`${verb} takes { target: "component" | "component.N" }`);
-    const target = (args as { target?: unknown } | undefined)?.target;
+    const usage = optional ? '{ target?: "component" | "component.N" }' : '{ target: "component" | "component.N" }';
+    const { target } = objectArgs(verb, args, ['target'], usage, optional);
     if (target === undefined && optional) return undefined;
-    if (typeof target !== 'string' || target === '') throw new VerbArgumentError(`${verb} takes { target: "component" | "component.N" }`);
+    if (typeof target !== 'string' || target === '') throw new VerbArgumentError(`${verb} takes ${usage}`);
     return target;
   };
   const slotsOf = (target: string | undefined) => {
@@ -37,7 +36,7 @@ export function supervisorVerbs(supervisor: Supervisor, env: string): VerbTable 
   return {
     status: defineVerb({
       describe: 'the primary and every child -> { pid, env, uptime, children: [...] }',
-      parse: () => undefined,
+      parse: (args) => noArgs('status', args),
       run: (): CrewStatus => crewStatus(supervisor, env),
     }),
     // restart names what to replace; reload may name it (default: every child). Both roll.
@@ -57,7 +56,7 @@ export function supervisorVerbs(supervisor: Supervisor, env: string): VerbTable 
     }),
     stop: defineVerb({
       describe: 'graceful shutdown, as SIGTERM -> { stopping: true }',
-      parse: () => undefined,
+      parse: (args) => noArgs('stop', args),
       run() {
         void supervisor.stop('crew stop');
         return { stopping: true };

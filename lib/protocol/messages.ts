@@ -20,6 +20,7 @@ export type QueueBody = { op: string; [key: string]: unknown };
 type Check<T> = (value: unknown) => value is T;
 
 const isText: Check<string> = (value): value is string => typeof value === 'string';
+const isOptionalText: Check<string | undefined> = (value): value is string | undefined => value === undefined || typeof value === 'string';
 const isTime: Check<number> = (value): value is number => typeof value === 'number' && Number.isFinite(value);
 const isCount: Check<number> = (value): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 const isQueueBody: Check<QueueBody> = (value): value is QueueBody =>
@@ -37,6 +38,8 @@ const CHILD_VERBS = {
   quiet: {},
   /** A failure that a restart cannot mend (a port in use): the primary does not retry. */
   fatal: { message: isText },
+  /** A dependency of a ready child (its Redis) is lost, and why; without a reason, it is back. */
+  degraded: { reason: isOptionalText },
   queue: { body: isQueueBody },
   /** The child's metrics (lib/metrics/report.ts): the answer to the primary's `collect` of the same seq, or 0 as it stops. */
   metrics: { seq: isCount, report: isMetricsReport as Check<MetricsReport> },

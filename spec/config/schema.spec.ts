@@ -10,7 +10,7 @@ describe('crewConfigSchema', () => {
       server: { port: 3000, host: '127.0.0.1', instances: 1, drainDelay: 0 },
       worker: { instances: 1, queues: [] },
       scheduler: {},
-      queue: { driver: 'auto', url: '', prefix: 'crew', maxQueued: 100_000, stallInterval: 5000, keepFailed: 10_000, keepSucceeded: 100 },
+      queue: { driver: 'auto', url: '', prefix: 'crew', maxQueued: 100_000, maxPayload: 1024 ** 2, stallInterval: 5000, keepFailed: 10_000, keepSucceeded: 100 },
       supervisor: {
         grace: 8000,
         readyTimeout: 30_000,

@@ -5,6 +5,7 @@
 // killed at the grace, so their jobs run again on another worker (at least once: worse to lose
 // a job than to run it twice).
 import { jobSettings } from '../../app/job-settings.js';
+import { QueueCredentialsError } from '../../queue/credentials-error.js';
 import { ABANDON_NOTICE_MS } from '../../queue/defaults.js';
 import type { Consumption } from '../../queue/types.js';
 import type { ComponentRunner } from '../component.js';
@@ -22,10 +23,15 @@ export const runWorker: ComponentRunner = async ({ app, ctx, queue, recordMark }
   if (names.length === 0) throw new FatalStartError('the app defines no jobs, so there is nothing for a worker to run');
 
   const runner = createJobRunner(settings, ctx, createRunRecorder(ctx.logger, process.stdout, recordMark));
-  const consumption = await queue.consume(
-    names.map((name) => ({ name, concurrency: settings.get(name)!.concurrency })),
-    runner.run,
-  );
+  const consumption = await queue
+    .consume(
+      names.map((name) => ({ name, concurrency: settings.get(name)!.concurrency })),
+      runner.run,
+    )
+    .catch((error: unknown) => {
+      // Refused credentials stay refused however often the worker starts again.
+      throw error instanceof QueueCredentialsError ? new FatalStartError(error.message) : error;
+    });
   ctx.logger.info(`taking jobs ${names.join(', ')} from the ${queue.driver} queue`, { jobs: names, driver: queue.driver });
 
   let stopping: Promise<void> | undefined;

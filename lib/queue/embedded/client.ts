@@ -13,6 +13,8 @@ import { isScheduleOp, parseToClient, type DoneItem, type EnqueueItem, type RunI
 
 export interface EmbeddedClientOptions {
   jobs: ReadonlyMap<string, JobSettings>;
+  /** Config `queue.maxPayload`: the most bytes one job's data may take as JSON. */
+  maxPayload?: number;
   send: (msg: ChildMessage) => void;
   /** Whether the IPC channel to the primary is up. */
   connected: () => boolean;
@@ -109,7 +111,8 @@ export function createEmbeddedClient(options: EmbeddedClientOptions): EmbeddedCl
     enqueue(job: string, data?: unknown, opts?: EnqueueOptions): Promise<string> {
       let request;
       try {
-        request = checkEnqueue(options.jobs, job, data, opts);
+        // Checked here, at the call: what the primary would get must arrive as it was sent.
+        request = checkEnqueue(options.jobs, job, data, opts, options.maxPayload);
       } catch (error) {
         return Promise.reject(error as Error);
       }

@@ -18,10 +18,10 @@
 // the clients' goodbyes (QUIT) then get a moment only: bee-queue's close never returns while
 // Redis is frozen, and a process that exits closes its sockets anyway.
 import type { EventEmitter } from 'node:events';
-import { redactText } from '../../config/redact.js';
 import type { ConsumedJob, Consumption, JobRun, RunJob } from '../types.js';
 import { BeeQueue, type BeeJob } from './bee.js';
 import type { QueueLog, RedisConnection } from './connection.js';
+import { redisErrorText, redisFailure } from './redis-errors.js';
 import { workerSettings } from './settings.js';
 import { REPEAT_SILENCE_MS } from '../defaults.js';
 import type { SuccessCounter } from './success-counter.js';
@@ -74,7 +74,13 @@ export async function consumeFromRedis(options: ConsumeOptions, jobs: ConsumedJo
     });
     return queue;
   });
-  await Promise.all(queues.map((queue) => queue.ready()));
+  // bee-queue rejects with node-redis's error object (a refused AUTH, say): crew's own goes on.
+  await Promise.all(queues.map((queue) => queue.ready())).catch((error: unknown) => {
+    // Let go of the Queues that did connect; a failure to close one that never worked adds
+    // nothing to the error below, which is what the worker reports.
+    for (const queue of queues) void queue.close(0).catch(() => undefined);
+    throw redisFailure(`Redis at ${connection.shown}`, error);
+  });
   for (const queue of queues) {
     queue.checkStalledJobs(Math.max(1, Math.floor(stallInterval / 2))).catch((error: Error) => reportError(queue.name, error));
   }
@@ -124,7 +130,7 @@ function toRun(name: string, job: BeeJob): JobRun {
 function errorReporter(connection: RedisConnection, log: QueueLog): (job: string, error: Error) => void {
   const lastSaid = new Map<string, number>();
   return (job, error) => {
-    const text = redactText(error.message);
+    const text = redisErrorText(error);
     const now = Date.now();
     if (now - (lastSaid.get(text) ?? -Infinity) < REPEAT_SILENCE_MS) return;
     lastSaid.set(text, now);

@@ -1,6 +1,7 @@
 // The redis driver (SPEC "Queues"): bee-queue on `queue.url`, durable and shared by every host.
 // One bee-queue Queue per job name under `queue.prefix`; one command connection per process.
 import type { JobSettings } from '../../app/job-settings.js';
+import { redisTarget } from '../../config/redis-url.js';
 import type { CrewConfig } from '../../config/types.js';
 import type { QueueDriver, QueueStats } from '../types.js';
 import { connectRedis, type QueueLog } from './connection.js';
@@ -20,8 +21,9 @@ export interface RedisDriver extends QueueDriver {
 }
 
 export function createRedisDriver(queue: CrewConfig['queue'], jobs: ReadonlyMap<string, JobSettings>, log: QueueLog): RedisDriver {
-  const connection = connectRedis(queue.url, log);
-  const enqueue = createProducer(connection, queue.prefix, jobs);
+  // The URL passed config validation, which parses it the same way: this does not throw.
+  const connection = connectRedis(redisTarget(queue.url), log);
+  const enqueue = createProducer(connection, queue.prefix, jobs, queue.maxPayload);
   const counter = countSuccesses(connection, queue.prefix, queue.keepSucceeded);
   const consumptions: Array<{ stop(deadline: number): Promise<void> }> = [];
   let closing: Promise<void> | undefined;
@@ -30,12 +32,14 @@ export function createRedisDriver(queue: CrewConfig['queue'], jobs: ReadonlyMap<
     driver: 'redis',
     enqueue,
     async consume(consumed, run) {
+      // Waits as long as Redis is away; a refusal of the credentials rejects at once.
       await connection.whenUsable(2 ** 31 - 1);
       const consumption = await consumeFromRedis({ connection, prefix: queue.prefix, stallInterval: queue.stallInterval, counter, keepFailed: queue.keepFailed, log }, consumed, run);
       consumptions.push(consumption);
       return consumption;
     },
     check: () => connection.check(),
+    watch: (listener) => connection.watch(listener),
     stats: () => readStats(connection, queue.prefix, [...jobs.keys()]),
     whenConnected: (timeoutMs) => connection.whenUsable(timeoutMs, true),
     close() {
