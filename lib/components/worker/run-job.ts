@@ -47,7 +47,8 @@ export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: Cre
     const key = `${job.name}#${job.id}`;
     const started = performance.now();
     jobStarted(job.name);
-    let timedOut = false;
+    /** Set when the timeout passed: the attempt failed, whatever the handler does after. */
+    let timedOut: Error | undefined;
     /** The handler listened to its signal when it was aborted. */
     let listening = false;
     let handler: Promise<unknown> | undefined;
@@ -61,10 +62,10 @@ export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: Cre
       const bounded =
         controller !== undefined
           ? withTimeout(handler, settings.timeout, () => {
-              timedOut = true;
               listening = getEventListeners(controller.signal, 'abort').length > 0;
               const error = new Error(`timed out after ${settings.timeout} ms`);
               error.name = 'TimeoutError';
+              timedOut = error;
               controller.abort(error);
               return error;
             })
@@ -73,6 +74,9 @@ export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: Cre
     }
     try {
       if (handler) await active.get(key)!.settled;
+      // A handler that returns at once when its signal is aborted settles before the timeout's
+      // own rejection can win the race: the attempt timed out all the same.
+      if (timedOut) throw timedOut;
       const ms = elapsed(started);
       jobEnded(job.name, 'succeeded', ms);
       record('info', `${job.name} ${job.id} succeeded in ${ms} ms`, { job: job.name, jobId: job.id, attempt: job.attempt, ms, outcome: 'succeeded' });
