@@ -58,6 +58,8 @@ export class MetricsCollector {
   private readonly retiredLines = new Map<string, number>();
   private readonly sampler = new ProcessSampler();
   private collecting: Promise<string> | undefined;
+  /** The renderer (and prom-client with it), loaded at the first scrape and kept: a dynamic import per scrape goes through the module loader each time. */
+  private renderer: Promise<typeof import('./render.js')> | undefined;
   private lastScrape = 0;
   private queueWasUp = true;
 
@@ -88,7 +90,7 @@ export class MetricsCollector {
     const live = (child: ChildView) => child.state !== 'exited';
     const asked = instances.flatMap((i) => i.children.filter((c) => c.state === 'ready' || c.state === 'stopping'));
     const before = new Map(asked.map((c) => [c, c.reports.last]));
-    const [queue, { render }] = await Promise.all([this.queueFigures(), import('./render.js'), Promise.all(asked.map((c) => c.reports.fresh(ANSWER_MS)))]);
+    const [queue, { render }] = await Promise.all([this.queueFigures(), (this.renderer ??= import('./render.js')), Promise.all(asked.map((c) => c.reports.fresh(ANSWER_MS)))]);
     const unanswered = asked.filter((c) => live(c) && c.reports.last === before.get(c)).length;
 
     const totals = this.retired.clone();
