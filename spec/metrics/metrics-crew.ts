@@ -6,7 +6,7 @@ import { runCrew, type CrewProcess, type LogRecord } from '../helpers/crew-proce
 import { get } from '../helpers/http.js';
 import { fixtureApp } from '../helpers/paths.js';
 import { freePort } from '../helpers/ports.js';
-import { startRedis } from '../helpers/redis-server.js';
+import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { tempConfig } from '../helpers/temp-dir.js';
 
 export interface MetricsCrew {
@@ -28,14 +28,17 @@ export interface MetricsCrewOptions {
   env?: Record<string, string>;
   /** How many children to wait for. */
   ready: number;
+  /** A redis-server to share with another crew (the redis driver), and the key prefix they share. */
+  redis?: RedisServer;
+  prefix?: string;
 }
 
 /** Undefined (the test skipped) for a redis crew without redis-server installed. */
 export async function startMetricsCrew(t: TestContext, options: MetricsCrewOptions): Promise<MetricsCrew | undefined> {
-  const redis = options.driver === 'redis' ? await startRedis(t) : undefined;
+  const redis = options.redis ?? (options.driver === 'redis' ? await startRedis(t) : undefined);
   if (options.driver === 'redis' && !redis) return undefined;
   const [port, metricsPort] = [await freePort(), await freePort()];
-  const queue = redis ? `{ driver: redis, url: "${redis.url}", prefix: "metrics${port}", stallInterval: 1s }` : '{ driver: embedded }';
+  const queue = redis ? `{ driver: redis, url: "${redis.url}", prefix: "${options.prefix ?? `metrics${port}`}", stallInterval: 1s }` : '{ driver: embedded }';
   const configDir = tempConfig(
     t,
     [

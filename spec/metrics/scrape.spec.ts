@@ -32,10 +32,11 @@ test('a real scrape counts what happened: requests fill the histogram, jobs and 
   }
   assert.ok(first.value('process_resident_memory_bytes', { component: 'crew', instance: '0' }) > 0, 'the primary itself');
 
-  // Requests: 50 on a named route, one that fails.
+  // Requests: 50 on a named route, one that fails; each writes its line to the log stream.
+  const linesBefore = first.value('crew_log_lines_total', child('server.1'));
   for (let i = 0; i < 50; i++) assert.equal(await m.request(`/users/${i}`), 200);
   assert.equal(await m.request('/fail'), 500);
-  const afterRequests = await scrape(m.metricsPort);
+  const afterRequests = await scrapeUntil(m.metricsPort, (s) => s.value('crew_log_lines_total', child('server.1')) >= linesBefore + 51, "the server's 51 request lines counted");
   const users = { method: 'GET', status_class: '2xx', route: '/users/:id' };
   assert.equal(afterRequests.value('crew_http_request_duration_seconds_count', users), 50);
   assert.equal(afterRequests.value('crew_http_request_duration_seconds_bucket', { ...users, le: '+Inf' }), 50);
