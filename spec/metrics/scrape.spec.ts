@@ -52,6 +52,12 @@ test('a real scrape counts what happened: requests fill the histogram, jobs and 
   assert.equal(afterJobs.value('crew_jobs_total', { job: 'flaky', outcome: 'retried' }), 1);
   assert.equal(afterJobs.value('crew_jobs_total', { job: 'flaky', outcome: 'failed' }), 0);
   assert.ok(afterJobs.value('crew_log_lines_total', child('worker.1')) > 0);
+  // The supervisor's own samples of each child (one a second): memory, and cpu in cores.
+  const sampled = await scrapeUntil(m.metricsPort, (s) => ['server.1', 'worker.1', 'scheduler.1'].every((tag) => s.value('crew_child_memory_bytes', child(tag)) > 0), 'every child sampled');
+  for (const tag of ['server.1', 'worker.1', 'scheduler.1']) {
+    const cpu = sampled.samples('crew_child_cpu_ratio').find((x) => x.labels.component === child(tag).component);
+    assert.ok(cpu && cpu.value >= 0 && cpu.value <= 2, `${tag} cpu ${cpu?.value}`);
+  }
   assert.ok(afterJobs.value('crew_log_lines_total', { component: 'crew', instance: '0' }) > 0);
 
   // The scheduler's ticks: fired, each with its lateness, and the next one ahead.
