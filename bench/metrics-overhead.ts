@@ -1,10 +1,10 @@
 // What switching metrics on costs the work crew exists for: HTTP throughput and job throughput,
 // each with metrics off and on, alternating in the same run (off, on, on, off, …) so that a
 // machine that slows down or speeds up during the run weighs on both sides alike.
-// - HTTP: two crews side by side, each `--server 2` on the metrics bench app (five named
-//   routes, so the per-route histogram is the one filled), one with `--metrics PORT`, one
-//   without; autocannon (as a library) with CONNECTIONS keep-alive connections for SECONDS
-//   against one crew, then the other; the metrics crew is scraped every SCRAPE_EVERY seconds
+// - HTTP: `--server 2` on the metrics bench app (five named routes, so the per-route histogram
+//   is the one filled), a fresh crew each round, with `--metrics PORT` or without; after
+//   WARM_SECONDS of load to warm it, autocannon (as a library) with CONNECTIONS keep-alive
+//   connections for SECONDS; a crew with metrics is scraped every SCRAPE_EVERY seconds
 //   meanwhile (by default once a second: far more often than Prometheus' usual 15 s, so the
 //   scrapes' own cost weighs in the figure too).
 // - Jobs: `--worker --component producer` with the embedded queue (its throughput is the
@@ -20,7 +20,7 @@
 // on a machine shared with other work, a steadier figure than the rate, which follows whatever
 // else runs.
 //
-// node dist/bench/metrics-overhead.js [--rounds 4] [--seconds 10] [--connections 50] [--jobs 30000] [--scrape-every 1]
+// node dist/bench/metrics-overhead.js [--rounds 4] [--seconds 10] [--connections 50] [--jobs 30000] [--scrape-every 1] [--only http|jobs]
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,13 +39,14 @@ import { int, machine, median, verdict } from './lib/stats.js';
 import { tempConfig } from './lib/temp-config.js';
 
 const { values } = parseArgs({
-  options: { rounds: { type: 'string', default: '4' }, seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, jobs: { type: 'string', default: '30000' }, 'scrape-every': { type: 'string', default: '1' } },
+  options: { rounds: { type: 'string', default: '4' }, seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, jobs: { type: 'string', default: '30000' }, 'scrape-every': { type: 'string', default: '1' }, only: { type: 'string' } },
 });
 const ROUNDS = Number(values.rounds);
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const JOBS = Number(values.jobs);
 const SCRAPE_EVERY_MS = Number(values['scrape-every']) * 1000;
+const WARM_SECONDS = 2;
 const TARGET = 3;
 
 /** off, on, on, off, off, on, …: each side comes first as often as second. */
@@ -146,20 +147,20 @@ async function httpRound(crew: HttpCrew): Promise<Round> {
 }
 
 async function httpCost(): Promise<{ pass: boolean; sides: [Side, Side] }> {
-  console.log(`HTTP: two crews of --server 2, ${CONNECTIONS} connections, ${SECONDS} s a round, ${ROUNDS} rounds a side; the metrics crew scraped every ${SCRAPE_EVERY_MS / 1000} s`);
-  const crews = [await startHttpCrew(false), await startHttpCrew(true)] as const;
-  try {
-    // Warm both: the first seconds of a server are its JIT's.
-    for (const crew of crews) await autocannon({ url: `http://127.0.0.1:${crew.port}/users/1`, connections: CONNECTIONS, duration: 3 });
-    const sides = newSides();
-    for (const metrics of order(ROUNDS)) record(sides, metrics, await httpRound(crews[metrics ? 1 : 0]), 'req/s');
-    return { pass: report('HTTP', 'req/s', sides), sides };
-  } finally {
-    for (const crew of crews) {
+  console.log(`HTTP: --server 2, ${CONNECTIONS} connections, ${SECONDS} s a round after ${WARM_SECONDS} s to warm, ${ROUNDS} rounds a side, a fresh crew each; with metrics, scraped every ${SCRAPE_EVERY_MS / 1000} s`);
+  const sides = newSides();
+  for (const metrics of order(ROUNDS)) {
+    const crew = await startHttpCrew(metrics);
+    try {
+      // The first seconds of a server are its JIT's.
+      await autocannon({ url: `http://127.0.0.1:${crew.port}/users/1`, connections: CONNECTIONS, duration: WARM_SECONDS });
+      record(sides, metrics, await httpRound(crew), 'req/s');
+    } finally {
       await crew.run.stop();
       crew.remove();
     }
   }
+  return { pass: report('HTTP', 'req/s', sides), sides };
 }
 
 async function jobStats(socket: string): Promise<QueueStats> {
@@ -227,11 +228,12 @@ function countingCost(): { request: [number, number]; job: [number, number] } {
 
 async function main(): Promise<boolean> {
   console.log(`metrics overhead: ${machine(os.availableParallelism())}`);
-  const httpSides = await httpCost();
-  const jobSides = await jobCost();
+  const skipped = { pass: true, sides: newSides() };
+  const httpSides = values.only === 'jobs' ? skipped : await httpCost();
+  const jobSides = values.only === 'http' ? skipped : await jobCost();
   const counting = countingCost();
   console.log(`counting, in-process, ${int(CALLS)} calls in a tight loop: a request ${counting.request[0].toFixed(0)} ns off, ${counting.request[1].toFixed(0)} ns on; a job ${counting.job[0].toFixed(0)} ns off, ${counting.job[1].toFixed(0)} ns on`);
-  const share = (ns: number, side: Side) => `${((ns / 1000 / median(side.cpu)) * 100).toFixed(2)}%`;
+  const share = (ns: number, side: Side) => (side.cpu.length > 0 ? `${((ns / 1000 / median(side.cpu)) * 100).toFixed(2)}%` : 'not measured');
   console.log(`  the counting with metrics on is ${share(counting.request[1], httpSides.sides[0])} of a request's cpu, ${share(counting.job[1], jobSides.sides[0])} of a job's (medians with metrics off above)`);
   return httpSides.pass && jobSides.pass;
 }
