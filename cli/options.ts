@@ -114,3 +114,12 @@ export function parseNodeArgs(value: unknown): CliNodeArgs {
   }
   return result;
 }
+
+/** `--metrics 9464`: the Prometheus endpoint's port, 0 to 65535 (0 = off), as config's metrics.port. */
+export function parseMetricsPort(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const last: unknown = Array.isArray(value) ? value.at(-1) : value;
+  const port = last === 0 || last === '0' ? 0 : parsePortNumber(last);
+  if (port === undefined) throw new UsageError(`--metrics: expected a port number from 0 (off) to ${MAX_PORT}, e.g. --metrics 9464, found "${String(last === true ? '' : last)}"`);
+  return port;
+}

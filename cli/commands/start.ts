@@ -2,7 +2,7 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { prepareAhead } from '../../lib/primary/fork-child.js';
 import { likelyFirstComponent, type Selection } from '../../lib/primary/plan.js';
-import { parseComponents, parseCount, parseGrace, parseLogLevels, parseNodeArgs, parsePort, parseQueues } from '../options.js';
+import { parseComponents, parseCount, parseGrace, parseLogLevels, parseMetricsPort, parseNodeArgs, parsePort, parseQueues } from '../options.js';
 
 export const command = 'start';
 export const describe = 'Start the app\'s components, each in its own supervised process';
@@ -32,6 +32,7 @@ export function builder(yargs: Argv) {
       describe: 'Node options for the children, "--opt --opt=value" or COMPONENT="…" (repeatable; after config nodeArgs). --inspect gives each child its own port',
       coerce: parseNodeArgs,
     })
+    .option('metrics', { describe: 'Serve Prometheus metrics on PORT at /metrics (config metrics.port; 0 = off)', coerce: parseMetricsPort })
     .example('crew start', 'run what config start.components lists (default: the server)')
     .example('crew start --all', 'server, worker, scheduler and every app component')
     .example('crew start --server 2 --worker 3', 'two server instances on one port, three workers')
@@ -42,7 +43,8 @@ export function builder(yargs: Argv) {
     .example('crew start --all --watch', 'development: reload every child when a source file changes')
     .example('crew start --all --node-args=--inspect', 'a debugger in every child, each on its own port from 9229 (crew says which)')
     .example('crew start --worker 2 --node-args worker=--max-old-space-size=2048', 'a larger heap for the workers')
-    .example('crew start --server --node-args="--cpu-prof --cpu-prof-dir=prof"', 'a CPU profile per child in ./prof when crew stops');
+    .example('crew start --server --node-args="--cpu-prof --cpu-prof-dir=prof"', 'a CPU profile per child in ./prof when crew stops')
+    .example('crew start --all --metrics 9464', 'Prometheus metrics at http://127.0.0.1:9464/metrics');
 }
 
 type StartArgs = ArgumentsCamelCase<{
@@ -63,6 +65,7 @@ type StartArgs = ArgumentsCamelCase<{
   app?: string;
   watch?: boolean;
   nodeArgs?: import('../../lib/primary/prepare-node-args.js').CliNodeArgs;
+  metrics?: number;
 }>;
 
 export async function handler(argv: StartArgs): Promise<void> {
@@ -99,6 +102,7 @@ export async function handler(argv: StartArgs): Promise<void> {
     logLevels: argv.logLevel?.levels ?? {},
     ...(argv.watch ? { watch: true } : {}),
     ...(argv.nodeArgs ? { nodeArgs: argv.nodeArgs } : {}),
+    ...(argv.metrics !== undefined ? { metricsPort: argv.metrics } : {}),
     cwd: process.cwd(),
     environ: process.env,
   });

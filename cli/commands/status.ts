@@ -5,10 +5,10 @@ import { askCrew } from '../ask-crew.js';
 import { formatStatus } from '../format-status.js';
 
 export const command = 'status';
-export const describe = 'Show the running crew\'s children: state, pid, restarts, uptime, cpu, memory';
+export const describe = 'Show the running crew\'s children: state, pid, restarts, uptime, cpu, memory, and what each is doing';
 
 export const builder = (yargs: Argv) =>
-  yargs.option('json', { type: 'boolean', describe: 'Print JSON: { pid, env, uptime, children: [...] }' }).example('crew status --json', 'for scripts and health probes');
+  yargs.option('json', { type: 'boolean', describe: 'Print JSON: { pid, env, uptime, children: [{ ..., activity }] }' }).example('crew status --json', 'for scripts and health probes');
 
 export async function handler(argv: ArgumentsCamelCase<{ json?: boolean }>): Promise<void> {
   const status = await askCrew<CrewStatus>('status');

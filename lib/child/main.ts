@@ -24,7 +24,10 @@ import { guardAgainstOrphaning } from './orphan-guard.js';
 import { createChildQueue, type ChildQueue } from './child-queue.js';
 import { linkToPrimary } from './primary-link.js';
 import { createChildLogger } from '../log/child-logger.js';
+import { enableMetrics, metricsReport } from '../metrics/recorder.js';
 
+/** How long the last metrics report may take to leave as the child stops. */
+const FINAL_REPORT_WAIT_MS = 100;
 /** How long the queue's clients may take to say goodbye: a frozen Redis never answers QUIT. */
 const CLOSE_WAIT_MS = 250;
 /** Leftover subprocesses are SIGKILLed this long before the deadline, ahead of the primary's kill. */
@@ -56,6 +59,11 @@ const link = linkToPrimary({
   prepare: (msg) => void runnerFor(msg.component).catch(() => undefined),
   stop: (msg) => stop(msg.deadline, msg.quietAt),
   queue: (msg) => queue?.receive(msg.body),
+  // Metrics off: the primary does not ask, and there is nothing to send.
+  collect: (msg) => {
+    const report = metricsReport();
+    if (report) link.send(message('metrics', { seq: msg.seq, report }));
+  },
 });
 process.on('SIGTERM', () => stop(Date.now() + (spec?.grace ?? 0), Date.now()));
 
@@ -78,6 +86,9 @@ function stop(deadline: number, quietAt: number): void {
     }
     if (queue) await settlesWithin(queue.close(), Math.min(CLOSE_WAIT_MS, deadline - Date.now()));
     await endLeftovers(deadline - LEFTOVER_MARGIN_MS);
+    // Counted since the last scrape: the primary keeps it past this child's exit.
+    const report = metricsReport();
+    if (report) await settlesWithin(new Promise<void>((resolve) => link.sendThen(message('metrics', { seq: 0, report }), resolve)), FINAL_REPORT_WAIT_MS);
     process.exit(code);
   })();
 }
@@ -91,6 +102,7 @@ async function endLeftovers(until: number): Promise<void> {
 }
 
 const me = await specArrived;
+if (me.config.metrics.port > 0) enableMetrics();
 releaseGuard = guardAgainstOrphaning();
 startHeartbeat(me.heartbeatInterval, link.send);
 const logger = createChildLogger({ level: me.config.log.levels[me.component] ?? me.config.log.level, recordMark: me.recordMark });

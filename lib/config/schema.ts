@@ -20,6 +20,7 @@ import {
 } from './fields.js';
 import { DEFAULT_MAX_PAYLOAD, LEVELS, type CrewConfig } from './types.js';
 import { nodeArgsField } from './node-args.js';
+import { MAX_PORT } from './limits.js';
 
 const emptyMeansUnset = (value: unknown): unknown => (value === null ? undefined : value);
 
@@ -149,6 +150,11 @@ export const crewConfigSchema = z.strictObject({
     level: level.withDefault(() => 'info' as const),
     levels: namedMap(level.required()),
     transports: z.preprocess(emptyMeansUnset, z.array(fileTransportSchema).default(() => [])),
+  }),
+  // The primary's Prometheus endpoint (docs/metrics.md): off unless a port is given.
+  metrics: section({
+    port: integer(0, MAX_PORT).withDefault(() => 0),
+    host: text({ nonEmpty: true, what: 'a host name or IP address' }).withDefault(() => '127.0.0.1'),
   }),
   schedules: namedMap(scheduleSchema),
   components: namedMap(componentSchema),

@@ -95,6 +95,8 @@ export interface CrewConfig {
     levels: Record<string, Level>;
     transports: FileTransportConfig[];
   };
+  /** The primary's Prometheus endpoint at /metrics; port 0 = off. */
+  metrics: { port: number; host: string };
   schedules: Record<string, ScheduleConfig>;
   components: Record<string, { instances: number; supervisor?: SupervisorOverride; nodeArgs?: string[]; [key: string]: unknown }>;
   /** The app's own settings (config `settings:`), free-form; typed by the app through defineApp. */

@@ -11,6 +11,7 @@ import type { Level } from '../config/types.js';
 import type { Formatter } from './formatter.js';
 import { isLevel, passes } from './levels.js';
 import type { Output } from './output.js';
+import type { LineCount } from './relay.js';
 import type { Fields } from './record-text.js';
 import { CREW_COMPONENT, type Tags } from './tags.js';
 
@@ -20,6 +21,8 @@ export interface CrewLoggerOptions {
   level: Level;
   /** The primary's pid; process.pid in crew itself. */
   pid: number;
+  /** Counts the records written (crew_log_lines_total of component `crew`). */
+  lineCount?: LineCount;
 }
 
 export interface CrewLogger {
@@ -37,6 +40,7 @@ export function createCrewLogger(options: CrewLoggerOptions): CrewLogger {
   const { output, formatter } = options;
   const tags: Tags = { component: CREW_COMPONENT, instance: 0, pid: options.pid };
   let threshold = checkLevel(options.level);
+  const count = options.lineCount ?? { lines: 0 };
 
   const log = (level: Level, message: string, fields?: Fields): void => {
     if (!passes(level, threshold)) return;
@@ -56,6 +60,7 @@ export function createCrewLogger(options: CrewLoggerOptions): CrewLogger {
     // crew's records are few; a full stdout is handled by the children pausing, not by
     // crew dropping its own words, so the backpressure answer is not needed here.
     output.write(text, json === undefined ? undefined : { text: json, levels: [level] });
+    count.lines++;
   };
 
   return {

@@ -18,5 +18,5 @@ export { CONTINUED, DEFAULT_MAX_LINE_BYTES, LineSplitter, PLAIN, WHOLE, type Lin
 export { DEFAULT_STALL_MS } from './file-sink.js';
 export { Output, type FileBatch, type OutputOptions } from './output.js';
 export { type Fields } from './record-text.js';
-export { DEFAULT_GROUP_IDLE_MS, relayChild, type RelayOptions } from './relay.js';
+export { DEFAULT_GROUP_IDLE_MS, relayChild, type LineCount, type RelayOptions } from './relay.js';
 export { CREW_COMPONENT, tagText, tagWidth, type Tags } from './tags.js';

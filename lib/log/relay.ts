@@ -17,7 +17,7 @@
 
 import type { Readable } from 'node:stream';
 import { ByteBuilder } from './byte-builder.js';
-import { DEFAULT_MAX_LINE_BYTES, LineSplitter, PLAIN, WHOLE, type Part } from './line-splitter.js';
+import { CONTINUED, DEFAULT_MAX_LINE_BYTES, LineSplitter, PLAIN, WHOLE, type Part } from './line-splitter.js';
 import type { Formatter, StreamFormat, StreamName } from './formatter.js';
 import type { Output } from './output.js';
 import { tagText, type Tags } from './tags.js';
@@ -37,6 +37,13 @@ export interface RelayOptions {
   groupIdleMs?: number;
   /** The child's mark on crew's own records on its stdout (./own-record-mark.ts). */
   recordMark?: string;
+  /** Counts the lines read from both streams (crew_log_lines_total): one increment a line, nothing more. */
+  lineCount?: LineCount;
+}
+
+/** A count of lines relayed, shared by a child's two streams. */
+export interface LineCount {
+  lines: number;
 }
 
 export const DEFAULT_GROUP_IDLE_MS = 10;
@@ -62,6 +69,7 @@ class StreamRelay {
   private readonly jsonText: boolean;
   private readonly name: StreamName;
   private readonly tags: Tags;
+  private readonly count: LineCount;
   private failureReported = false;
   /** `RS token`, on stdout when the child has a mark; empty otherwise. */
   private readonly mark: Buffer;
@@ -86,6 +94,7 @@ class StreamRelay {
   ) {
     this.name = name;
     this.tags = options.tags;
+    this.count = options.lineCount ?? { lines: 0 };
     this.format = options.formatter.forStream(options.tags, name);
     this.jsonText = options.formatter.format === 'json';
     this.mark = name === 'stdout' && options.recordMark !== undefined ? Buffer.from(markPrefix(options.recordMark)) : EMPTY;
@@ -139,6 +148,7 @@ class StreamRelay {
   };
 
   private readonly sink = (buf: Buffer, start: number, end: number, part: Part): void => {
+    if (part !== CONTINUED) this.count.lines++;
     const mark = this.out.length;
     const files = this.fileText.length;
     const levels = this.levels.length;

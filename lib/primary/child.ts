@@ -3,14 +3,17 @@
 // is responsible for:
 // - forking it with its spec (./fork-child.ts) and relaying its stdout/stderr into the log;
 // - what it says over IPC: ready (within `readyTimeout`, else it is killed as a failed start),
-//   heartbeats, quiet, a fatal start error, an app that did not load, queue messages (for the owner);
+//   heartbeats and the activity they carry, quiet, a fatal start error, an app that did not
+//   load, queue messages (for the owner), metrics reports (kept in `reports`, with the lines
+//   its relay counted in `lines`);
 // - stopping it by a deadline and killing its whole process tree at that deadline, or killing
 //   it at once: as asked (a requested exit) or for not answering (a crash);
 // - one ExitInfo when it is gone, after its last output was relayed.
 import { createRequire } from 'node:module';
 import type { ChildSpec } from '../protocol/child-spec.js';
 import { message, type PrimaryMessage, type QueueBody } from '../protocol/messages.js';
-import { relayChild, type CrewLogger, type Formatter, type Output } from '../log/index.js';
+import { relayChild, type CrewLogger, type Formatter, type LineCount, type Output } from '../log/index.js';
+import { ChildReports } from '../metrics/child-reports.js';
 import { newRecordMark } from '../log/own-record-mark.js';
 import { killTree } from '../util/process-tree.js';
 import { settlesWithin } from '../util/with-timeout.js';
@@ -69,6 +72,10 @@ export class Child {
   readonly inspectPort: number | undefined;
   /** Resolves once the process has exited and its output was relayed. */
   readonly exited: Promise<ExitInfo>;
+  /** Its activity (heartbeats) and metrics reports. */
+  readonly reports: ChildReports;
+  /** Lines relayed from its stdout and stderr. */
+  readonly lines: LineCount = { lines: 0 };
   private current: ChildState = 'starting';
   private beat = this.startedAt;
   private saidQuiet = false;
@@ -92,6 +99,7 @@ export class Child {
     this.inspectPort = options.launch?.inspectPort;
     const proc = this.channel.worker.process;
     this.pid = this.channel.pid;
+    this.reports = new ChildReports(this.startedAt, (seq) => this.send(message('collect', { seq })));
     const relayed = relayChild({
       stdout: proc.stdout,
       stderr: proc.stderr,
@@ -99,6 +107,7 @@ export class Child {
       formatter,
       output,
       recordMark,
+      lineCount: this.lines,
     });
     const inspector = this.inspectPort === undefined ? undefined : `${options.launch?.inspectHost ?? '127.0.0.1'}:${this.inspectPort}`;
     if (inspector === undefined) log.info(`${tag} started (pid ${this.pid})`, { child: tag, childPid: this.pid });
@@ -122,8 +131,9 @@ export class Child {
           log.info(`${tag} ready in ${ms} ms`, { child: tag, childPid: this.pid, ms });
           this.settle();
         },
-        heartbeat: () => {
+        heartbeat: (msg) => {
           this.beat = Date.now();
+          this.reports.heard(this.beat, msg.activity);
         },
         quiet: () => this.becomeQuiet(),
         fatal: (msg) => {
@@ -136,6 +146,7 @@ export class Child {
           this.degradedReason = msg.reason;
         },
         queue: (msg) => events.onQueueMessage(this, msg.body),
+        metrics: (msg) => this.reports.received(msg.seq, msg.report),
       },
       (why) => log.warn(`${tag}: refused a message from the child: ${why}`, { child: tag, childPid: this.pid }),
     );
@@ -254,6 +265,7 @@ export class Child {
       ...(this.killReason ? { reason: this.killReason } : {}),
     };
     this.current = 'exited';
+    this.reports.closed();
     const how = signal ? `signal ${signal}` : `code ${code}`;
     // An app that did not load is reported once by the supervisor, for every child it stopped.
     const level = info.loadFailed !== undefined ? 'debug' : info.requested && !info.killedAtGrace && (code === 0 || code === null) ? 'info' : 'warn';

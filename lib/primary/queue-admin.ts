@@ -32,6 +32,8 @@ import type { SupervisorHooks } from './supervisor.js';
 export interface PrimaryQueue {
   hooks: SupervisorHooks;
   verbs: VerbTable;
+  /** The queue this crew uses, for its metrics (depth by state, oldest waiting). */
+  admin: QueueAdmin;
 }
 
 export function createPrimaryQueue(config: CrewConfig, app: AppDefinition, plan: PlannedComponent[], log: CrewLogger): PrimaryQueue {
@@ -43,6 +45,7 @@ export function createPrimaryQueue(config: CrewConfig, app: AppDefinition, plan:
   if (resolveDriver(config.queue) === 'redis') {
     const lazy = lazyRedis(config, jobs);
     return {
+      admin: lazy.admin,
       hooks: { stop: () => lazy.close() },
       verbs: { ...jobVerbs(lazy.admin, config.queue.maxPayload), ...adminVerbs(lazy.admin), ...scheduleVerbs(schedules, lazy.schedules, runsScheduler) },
     };
@@ -55,6 +58,7 @@ export function createPrimaryQueue(config: CrewConfig, app: AppDefinition, plan:
   const keeper = new CrewScheduleKeeper(new Set(schedules.map((s) => s.name)), (text) => log.warn(text));
   const admin = embeddedAdmin(broker);
   return {
+    admin,
     hooks: {
       onQueueMessage: (child, body) => (isScheduleOp(body) ? keeper.receive(child, body) : broker.receive(child, body)),
       onChildExit: (child, info) => {
@@ -89,6 +93,7 @@ function lazyRedis(config: CrewConfig, jobs: QueueAdmin['jobs']) {
     jobs,
     enqueue: (request) => on((a) => a.enqueue(request)),
     stats: () => on((a) => a.stats()),
+    oldestWaiting: () => on((a) => a.oldestWaiting()),
     list: (query) => on((a) => a.list(query)),
     show: (ref) => on((a) => a.show(ref)),
     retry: (refs) => on((a) => a.retry(refs)),

@@ -1,19 +1,22 @@
 // `crew start` from resolved options to an exit code: load and validate config, load the app,
 // check the schedules, plan the components (every mistake so far is a ConfigError, AppError or
 // UsageError: exit 2, nothing forked), then set up the log stream and run the supervisor until
-// it is done.
+// it is done, with the metrics endpoint beside it when `metrics.port` is set.
 import path from 'node:path';
 import { resolveEnvName } from '../config/index.js';
 import { isProduction } from '../config/production.js';
 import { portProblem } from '../util/port-probe.js';
 import { supervisorFor } from '../config/supervisor-for.js';
 import type { CrewConfig, Level } from '../config/types.js';
-import { createCrewLogger, createFormatter, Output } from '../log/index.js';
+import { createCrewLogger, createFormatter, Output, type LineCount } from '../log/index.js';
+import { jobSettings } from '../app/job-settings.js';
+import type { InstanceView, MetricsCollector } from '../metrics/collector.js';
+import type { Child } from './child.js';
 import { UsageError } from '../util/usage-error.js';
 import { planComponents, type Selection } from './plan.js';
 import { loadProject } from '../project/load-project.js';
 import { resolveSchedules } from '../schedule/validate.js';
-import { Supervisor, cpuCount } from './supervisor.js';
+import { Supervisor, cpuCount, type SupervisorHooks } from './supervisor.js';
 import { handleSignals } from './signals.js';
 import { watchSources } from './watch-sources.js';
 import { createPrimaryQueue } from './queue-admin.js';
@@ -41,6 +44,8 @@ export interface StartOptions {
   watch?: boolean;
   /** `--node-args`: Node options for the children, after those of config. */
   nodeArgs?: CliNodeArgs;
+  /** `--metrics PORT`: the Prometheus endpoint's port (0 = off). */
+  metricsPort?: number;
   cwd: string;
   environ: NodeJS.ProcessEnv;
 }
@@ -66,6 +71,7 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
   if (Object.keys(options.logLevels).length > 0) log.levels = options.logLevels;
   if (Object.keys(log).length > 0) overrides.log = log;
   if (options.grace !== undefined) overrides.supervisor = { grace: `${options.grace}ms` };
+  if (options.metricsPort !== undefined) overrides.metrics = { port: options.metricsPort };
 
   const project = await loadProject({
     env,
@@ -77,7 +83,7 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
   });
   const { config, app, appPath } = project;
   if (options.grace !== undefined) applyGraceEverywhere(config, options.grace);
-  resolveSchedules(app, config, project.blame);
+  const schedules = resolveSchedules(app, config, project.blame);
   if (options.nodeArgs) applyCliNodeArgs(config, app, options.nodeArgs);
 
   const plan = planComponents(options.selection, config, app, cpuCount());
@@ -96,6 +102,13 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
     if (busy) throw new UsageError(`server: ${busy}`);
   }
   const inspectorPorts = await prepareNodeArgs(config, plan.components, options.cwd);
+  if (config.metrics.port > 0) {
+    if (plan.components.some((c) => c.component === 'server') && config.metrics.port === config.server.port) {
+      throw new UsageError(`metrics: port ${config.metrics.port} is the server's port; give the metrics a port of their own (--metrics PORT, metrics.port)`);
+    }
+    const busy = await portProblem(config.metrics.port, config.metrics.host);
+    if (busy) throw new UsageError(`metrics: ${busy}`);
+  }
 
   return {
     config,
@@ -108,19 +121,29 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
       const tags = plan.components.flatMap((c) => Array.from({ length: c.instances }, (_, i) => `${c.component}.${i + 1}`));
       const formatter = createFormatter({ format, color, tagWidth: Math.max('crew'.length, ...tags.map((t) => t.length)) });
       const output = new Output(stdout, { transports: config.log.transports });
-      const logger = createCrewLogger({ output, formatter, level: config.log.levels.crew ?? config.log.level, pid: process.pid });
+      const crewLines: LineCount = { lines: 0 };
+      const logger = createCrewLogger({ output, formatter, level: config.log.levels.crew ?? config.log.level, pid: process.pid, lineCount: crewLines });
       for (const message of [...options.deprecations, ...project.loaded.warnings]) logger.warn(message);
       for (const { component, why } of plan.skipped) logger.info(`--all: not starting ${component}: ${why}`);
 
       const queue = createPrimaryQueue(config, app, plan.components, logger);
       if (options.watch && isProduction(env, options.environ)) logger.warn('--watch is meant for development: in production, deploy a new release instead');
-      const supervisor = new Supervisor({ config, env, appPath, plan: plan.components, log: logger, output, formatter, watching: options.watch === true, inspectorPorts, ...(queue.hooks ? { hooks: queue.hooks } : {}) });
+      // Metrics: loaded only when asked for (prom-client itself at the first scrape).
+      let metrics: MetricsCollector | undefined;
+      if (config.metrics.port > 0) {
+        const { MetricsCollector } = await import('../metrics/collector.js');
+        const known = { jobs: new Set(jobSettings(app.jobs).keys()), schedules: new Set(schedules.map((s) => s.name)) };
+        metrics = new MetricsCollector({ instances: (): InstanceView[] => instancesOf(supervisor), queue: known.jobs.size > 0 ? queue.admin : undefined, known, crewLines, log: logger });
+      }
+      const hooks: SupervisorHooks = metrics ? retiringInto(metrics, queue.hooks) : queue.hooks;
+      const supervisor: Supervisor = new Supervisor({ config, env, appPath, plan: plan.components, log: logger, output, formatter, watching: options.watch === true, inspectorPorts, hooks });
       const control = await startControlServer({
         path: controlSocketPath(options.cwd, options.environ),
         privateDir: !options.environ[CONTROL_VARIABLE],
         verbs: { ...queue.verbs, ...supervisorVerbs(supervisor, env) },
         log: logger,
       });
+      const endpoint = metrics ? await openMetricsEndpoint(metrics, config, logger) : undefined;
       const unhandle = handleSignals(supervisor);
       void supervisor.start();
       const watch = options.watch
@@ -142,12 +165,52 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
       const code = await supervisor.done;
       await watch?.close();
       await control?.close();
+      await endpoint?.close();
+      metrics?.stop();
       unhandle();
       // Every line on its way out, log files complete: the caller may exit at once.
       await output.close();
       return code;
     },
   };
+}
+
+/** The supervisor's instances, as the metrics collector reads them. */
+function instancesOf(supervisor: Supervisor): InstanceView[] {
+  return supervisor.slots().map((slot) => ({
+    component: slot.component,
+    instance: slot.instance,
+    up: slot.state === 'ready',
+    restarts: slot.restarts,
+    sample: slot.sample,
+    current: slot.child,
+    children: slot.children(),
+  }));
+}
+
+/** The queue's hooks, and every child's exit folded into the metrics' totals. */
+function retiringInto(metrics: MetricsCollector, hooks: SupervisorHooks): SupervisorHooks {
+  return {
+    ...hooks,
+    onChildExit: (child: Child, info) => {
+      hooks.onChildExit?.(child, info);
+      metrics.retire(child);
+    },
+  };
+}
+
+/** The /metrics endpoint; a failure to listen (checked free before any fork, so rare) is reported and crew runs without it. */
+async function openMetricsEndpoint(metrics: MetricsCollector, config: CrewConfig, logger: ReturnType<typeof createCrewLogger>) {
+  const { host, port } = config.metrics;
+  const { serveMetrics } = await import('../metrics/server.js');
+  try {
+    const endpoint = await serveMetrics({ host, port, scrape: () => metrics.scrape(), log: logger });
+    logger.info(`metrics at http://${host.includes(':') ? `[${host}]` : host}:${endpoint.port}/metrics`, { metricsPort: endpoint.port });
+    return endpoint;
+  } catch (error) {
+    logger.error(`metrics: not served: ${(error as Error).message}; crew runs without them`);
+    return undefined;
+  }
 }
 
 function applyGraceEverywhere(config: CrewConfig, grace: number): void {

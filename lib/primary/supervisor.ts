@@ -151,7 +151,8 @@ export class Supervisor implements SlotOwner {
       env: this.options.env,
       appPath: this.options.appPath,
       config: this.options.config,
-      heartbeatInterval: policy.watchdog > 0 ? Math.min(Math.max(Math.floor(policy.watchdog / 5), 50), 5000) : 0,
+      // Beats also carry the child's activity for `crew status`: without a watchdog, one every 5 s.
+      heartbeatInterval: policy.watchdog > 0 ? Math.min(Math.max(Math.floor(policy.watchdog / 5), 50), 5000) : 5000,
       grace: policy.grace,
     };
   }

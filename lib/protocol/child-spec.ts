@@ -11,7 +11,7 @@ export interface ChildSpec {
   /** Absolute path of the app module. */
   appPath: string;
   config: CrewConfig;
-  /** How often the child beats its heart, in ms; 0 = no watchdog. */
+  /** How often the child beats its heart (the watchdog's evidence, its activity for `crew status`), in ms; 0 = never. */
   heartbeatInterval: number;
   /** The shutdown grace, used when the child is sent SIGTERM directly. */
   grace: number;

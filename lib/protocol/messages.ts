@@ -10,6 +10,7 @@
 // as soon as it listens; until then the primary holds every message for it. Its `spec` comes
 // first, then anything else.
 import { isChildSpec, type ChildSpec } from './child-spec.js';
+import { isActivity, isMetricsReport, type Activity, type MetricsReport } from '../metrics/report.js';
 
 export const NAMESPACE = 'crew';
 
@@ -21,6 +22,7 @@ type Check<T> = (value: unknown) => value is T;
 const isText: Check<string> = (value): value is string => typeof value === 'string';
 const isOptionalText: Check<string | undefined> = (value): value is string | undefined => value === undefined || typeof value === 'string';
 const isTime: Check<number> = (value): value is number => typeof value === 'number' && Number.isFinite(value);
+const isCount: Check<number> = (value): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 const isQueueBody: Check<QueueBody> = (value): value is QueueBody =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { op?: unknown }).op === 'string';
 
@@ -30,8 +32,8 @@ const CHILD_VERBS = {
   waiting: {},
   /** The component started: the server listens, the worker takes jobs, the scheduler is armed. */
   ready: {},
-  /** The event loop is free: the watchdog's evidence. */
-  heartbeat: {},
+  /** The event loop is free: the watchdog's evidence; with the child's counters, for `crew status`. */
+  heartbeat: { activity: isActivity as Check<Activity> },
   /** The child takes no new work (a server stopped accepting): the rest may be quieted. */
   quiet: {},
   /** A failure that a restart cannot mend (a port in use): the primary does not retry. */
@@ -45,6 +47,8 @@ const CHILD_VERBS = {
   /** A dependency of a ready child (its Redis) is lost, and why; without a reason, it is back. */
   degraded: { reason: isOptionalText },
   queue: { body: isQueueBody },
+  /** The child's metrics (lib/metrics/report.ts): the answer to the primary's `collect` of the same seq, or 0 as it stops. */
+  metrics: { seq: isCount, report: isMetricsReport as Check<MetricsReport> },
 } satisfies VerbTable;
 
 /** Primary -> child. */
@@ -56,6 +60,8 @@ const PRIMARY_VERBS = {
   /** Take no new work from `quietAt` on (a server keeps serving until then), finish by `deadline`; epoch ms. */
   stop: { deadline: isTime, quietAt: isTime },
   queue: { body: isQueueBody },
+  /** Send your metrics report, numbered `seq` (metrics are on: a scrape). */
+  collect: { seq: isCount },
 } satisfies VerbTable;
 
 type VerbTable = Record<string, Record<string, Check<unknown>>>;

@@ -106,6 +106,12 @@ export interface QueueAdmin {
   /** Takes one checked request; resolves to the job's id. */
   enqueue(request: EnqueueRequest): Promise<string>;
   stats(): Promise<QueueStats>;
+  /**
+   * Per job name, since when the job next to run has waited (epoch ms: when it was enqueued,
+   * or when its delay ended), or null when none waits: the age of the oldest waiting job, for
+   * metrics. One read per job name, whatever the queue's length.
+   */
+  oldestWaiting(): Promise<Record<string, number | null>>;
   list(query: ListQuery): Promise<JobList>;
   /** Rejects with an AdminError when no job or several match. */
   show(ref: JobRef): Promise<JobDetail>;

@@ -24,6 +24,7 @@ describe('crewConfigSchema', () => {
       },
       nodeArgs: [],
       log: { format: 'auto', level: 'info', levels: {}, transports: [] },
+      metrics: { port: 0, host: '127.0.0.1' },
       schedules: {},
       components: {},
       settings: {},

@@ -84,7 +84,7 @@ describe('crew health against a running crew', () => {
 });
 
 describe('what crew health reads from the server', () => {
-  const child = (state: ChildStatus['state'], instance = 1): ChildStatus => ({ component: 'worker', instance, pid: 1, state, restarts: 0, uptime: 1, cpu: null, memory: null, lastExit: null });
+  const child = (state: ChildStatus['state'], instance = 1): ChildStatus => ({ component: 'worker', instance, pid: 1, state, restarts: 0, uptime: 1, cpu: null, memory: null, lastExit: null, activity: null });
 
   it('names every child that is not ready', () => {
     assert.equal(unreadyChildren([child('ready'), child('ready', 2)]), undefined);

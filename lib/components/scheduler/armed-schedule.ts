@@ -10,7 +10,8 @@
 //   with `overlap: skip`, takes the schedule's running slot. A tick lost to any of these is
 //   recorded as skipped (a pause as its own outcome, `paused`); when it cannot be known whether
 //   the schedule is paused, the tick is skipped, not fired.
-// - Each run is reported where `crew scheduler list` reads it: when it starts, and how it ended.
+// - Each run is reported where `crew scheduler list` reads it: when it starts, and how it ended;
+//   each tick's fate, each run's outcome and the next tick are counted for metrics and status.
 // - A run's failure is recorded and never reaches the timer: the next tick comes regardless.
 // - drain(deadline) stops ticking, lets runs finish until shortly before the deadline, then
 //   stops them (SIGTERM to a command, the abort signal to a function) and finally kills what
@@ -21,7 +22,9 @@ import type { LastRun, ScheduleGate } from '../../schedule/state.js';
 import { cronClock, type CronClock } from '../../schedule/fire-times.js';
 import type { ResolvedSchedule } from '../../schedule/types.js';
 import { startRun, type RunResult, type StartedRun } from './run-action.js';
-import { missedRecord, runRecord, skipRecord, type LogRecord } from './run-record.js';
+import { missedRecord, runRecord, skipRecord, type LogRecord, type SkipReason } from './run-record.js';
+import { observeNextTick, observeRun, observeTick } from '../../metrics/recorder.js';
+import type { TickOutcome } from '../../metrics/labels.js';
 import { tickTtl } from './redis-tick-lock.js';
 import type { RunSlot, TickLock } from './tick-lock.js';
 import { settlesWithin } from '../../util/with-timeout.js';
@@ -42,6 +45,14 @@ export interface ArmedScheduleOptions {
 }
 
 const HOST = `${os.hostname()}:${process.pid}`;
+
+const SKIP_OUTCOMES: Record<SkipReason, TickOutcome> = {
+  taken: 'skipped_another_host',
+  overlap: 'skipped_overlap',
+  'lock-unavailable': 'skipped_unavailable',
+  stopping: 'skipped_stopping',
+  paused: 'paused',
+};
 
 export class ArmedSchedule {
   readonly schedule: ResolvedSchedule;
@@ -77,6 +88,7 @@ export class ArmedSchedule {
     this.quieted = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    observeNextTick(this.schedule.name, undefined);
   }
 
   /** Stops ticking and ends every run by the deadline (epoch ms). Safe to call twice. */
@@ -87,6 +99,7 @@ export class ArmedSchedule {
   }
 
   private wait(): void {
+    observeNextTick(this.schedule.name, this.quieted ? undefined : this.due);
     if (this.quieted || this.due === undefined) return;
     const delay = Math.min(Math.max(this.due - Date.now(), 0), MAX_DELAY_MS);
     this.timer = setTimeout(() => this.wake(), delay);
@@ -108,7 +121,10 @@ export class ArmedSchedule {
       following = this.clock.next(tick);
     }
     if (missed >= MAX_MISSED_COUNTED) following = this.clock.next(now);
-    if (missed > 0) this.log(missedRecord(this.schedule, missed, due, tick));
+    if (missed > 0) {
+      observeTick(this.schedule.name, 'missed', undefined, missed);
+      this.log(missedRecord(this.schedule, missed, due, tick));
+    }
     this.due = following;
     this.wait();
     this.fire(tick, following);
@@ -127,31 +143,33 @@ export class ArmedSchedule {
     const { schedule, lock } = this;
     try {
       const claim = await lock.claimTick(schedule.name, tick, tickTtl(tick, following));
-      if (!claim.won) return this.log(skipRecord(schedule, tick, 'taken', claim.holder));
+      if (!claim.won) return this.skip(tick, 'taken', claim.holder);
     } catch (error) {
-      return this.log(skipRecord(schedule, tick, 'lock-unavailable', (error as Error).message));
+      return this.skip(tick, 'lock-unavailable', (error as Error).message);
     }
     try {
-      if (await this.gate.isPaused(schedule.name)) return this.log(skipRecord(schedule, tick, 'paused'));
+      if (await this.gate.isPaused(schedule.name)) return this.skip(tick, 'paused');
     } catch (error) {
-      return this.log(skipRecord(schedule, tick, 'lock-unavailable', `cannot tell whether it is paused: ${(error as Error).message}`));
+      return this.skip(tick, 'lock-unavailable', `cannot tell whether it is paused: ${(error as Error).message}`);
     }
     let slot: RunSlot | undefined;
     if (schedule.overlap === 'skip') {
       try {
         slot = await lock.takeRunSlot(schedule.name);
       } catch (error) {
-        return this.log(skipRecord(schedule, tick, 'lock-unavailable', (error as Error).message));
+        return this.skip(tick, 'lock-unavailable', (error as Error).message);
       }
-      if (!slot.taken) return this.log(skipRecord(schedule, tick, 'overlap', slot.holder));
+      if (!slot.taken) return this.skip(tick, 'overlap', slot.holder);
     }
     try {
-      if (this.draining) return this.log(skipRecord(schedule, tick, 'stopping'));
+      if (this.draining) return this.skip(tick, 'stopping');
       const run = startRun(schedule, this.ctx, tick);
+      observeTick(schedule.name, 'fired', run.startedAt - tick);
       this.runs.add(run);
       try {
         this.report(tick, run.startedAt);
         const result = await run.result;
+        observeRun(schedule.name, result.outcome, result.duration);
         this.log(runRecord(schedule, result, run.startedAt, tick));
         this.report(tick, run.startedAt, result);
         await run.settled;
@@ -188,6 +206,12 @@ export class ArmedSchedule {
     this.gate.recordRun(this.schedule.name, run).catch((error: Error) => {
       this.ctx.logger.warn(`${this.schedule.name}: could not record its last run for \`crew scheduler list\`: ${error.message}`, { schedule: this.schedule.name });
     });
+  }
+
+  /** A tick that does not fire: counted by why, and recorded. */
+  private skip(tick: number, reason: SkipReason, detail?: string): void {
+    observeTick(this.schedule.name, SKIP_OUTCOMES[reason]);
+    this.log(skipRecord(this.schedule, tick, reason, detail));
   }
 
   private log(record: LogRecord): void {

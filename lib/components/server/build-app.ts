@@ -6,6 +6,7 @@ import type { AppDefinition, CrewContext } from '../../app/types.js';
 import { requestIdFrom } from './request-id.js';
 import { runHealthChecks } from './health.js';
 import { isProduction } from '../../config/production.js';
+import { observeRequest } from '../../metrics/recorder.js';
 
 export interface BuildOptions {
   app: AppDefinition;
@@ -44,6 +45,8 @@ export function buildKoaApp({ app, ctx, isDraining, checks }: BuildOptions): Koa
       // Set again: the handler may have run while the drain began.
       if (isDraining()) kctx.set('Connection', 'close');
       const ms = Math.round((performance.now() - started) * 10) / 10;
+      // The route the app's router named (@koa/router's `_matchedRoute`), never the raw path.
+      observeRequest(kctx.method, kctx.status, (kctx as { _matchedRoute?: unknown })._matchedRoute, ms);
       ctx.logger.info(`${kctx.method} ${kctx.path} ${kctx.status} ${ms}ms`, {
         method: kctx.method,
         path: kctx.path,

@@ -17,6 +17,7 @@ import type { JobSettings } from '../../app/job-settings.js';
 import type { JobRun, RunJob } from '../../queue/types.js';
 import type { RunRecord } from './run-record.js';
 import { withTimeout } from '../../util/with-timeout.js';
+import { jobEnded, jobStarted } from '../../metrics/recorder.js';
 import { describeThrown } from './thrown.js';
 
 export interface ActiveRun {
@@ -45,7 +46,9 @@ export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: Cre
     const jobCtx = { ...ctx, job: { id: job.id, name: job.name, attempt: job.attempt, attempts: job.attempts, signal: controller?.signal ?? NEVER } };
     const key = `${job.name}#${job.id}`;
     const started = performance.now();
-    let timedOut = false;
+    jobStarted(job.name);
+    /** Set when the timeout passed: the attempt failed, whatever the handler does after. */
+    let timedOut: Error | undefined;
     /** The handler listened to its signal when it was aborted. */
     let listening = false;
     let handler: Promise<unknown> | undefined;
@@ -59,10 +62,10 @@ export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: Cre
       const bounded =
         controller !== undefined
           ? withTimeout(handler, settings.timeout, () => {
-              timedOut = true;
               listening = getEventListeners(controller.signal, 'abort').length > 0;
               const error = new Error(`timed out after ${settings.timeout} ms`);
               error.name = 'TimeoutError';
+              timedOut = error;
               controller.abort(error);
               return error;
             })
@@ -71,12 +74,17 @@ export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: Cre
     }
     try {
       if (handler) await active.get(key)!.settled;
+      // A handler that returns at once when its signal is aborted settles before the timeout's
+      // own rejection can win the race: the attempt timed out all the same.
+      if (timedOut) throw timedOut;
       const ms = elapsed(started);
+      jobEnded(job.name, 'succeeded', ms);
       record('info', `${job.name} ${job.id} succeeded in ${ms} ms`, { job: job.name, jobId: job.id, attempt: job.attempt, ms, outcome: 'succeeded' });
     } catch (thrown) {
       const { error, fields } = describeThrown(thrown);
       const ms = elapsed(started);
       const retrying = job.attempt < job.attempts;
+      jobEnded(job.name, retrying ? 'retried' : 'failed', ms);
       const what = fields.thrown ? `threw ${fields.thrown === 'a string' ? JSON.stringify(fields.error) : fields.error} (${fields.thrown}, not an Error)` : fields.error;
       record(retrying ? 'warn' : 'error', `${job.name} ${job.id} failed in ${ms} ms (attempt ${job.attempt} of ${job.attempts}): ${what}; ${retrying ? 'retrying' : 'giving up'}`, {
         job: job.name,

@@ -43,6 +43,7 @@ export function embeddedAdmin(broker: EmbeddedBroker): QueueAdmin {
     },
     enqueue: async (request: EnqueueRequest) => broker.enqueue(request),
     stats: async (): Promise<QueueStats> => broker.stats(),
+    oldestWaiting: async () => Object.fromEntries([...broker.jobs.keys()].map((name) => [name, broker.waitingSince(name)])),
 
     async list(query: ListQuery): Promise<JobList> {
       const states = query.state ? [query.state] : JOB_STATES;

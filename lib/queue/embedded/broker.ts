@@ -325,6 +325,15 @@ export class EmbeddedBroker {
     };
   }
 
+  /** Since when the job next to run of `name` has waited (epoch ms), or null when none waits. */
+  waitingSince(name: string): number | null {
+    const queue = this.queues.get(name);
+    if (!queue) return null;
+    // A retry waits from the end of its backoff (runAt), a job put back by a dead worker from its creation.
+    for (const job of queue.waiting) return Math.max(job.created, job.runAt);
+    return null;
+  }
+
   /** Where job `id` is: its state and the job, or undefined. Ids are unique across job names. */
   locate(id: string): { state: JobState; job: QueuedJob } | undefined {
     for (const queue of this.queues.values()) {

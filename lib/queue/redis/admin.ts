@@ -76,6 +76,13 @@ end
 return removed
 `;
 
+// The record of the job next to run (workers take from the tail), in one round trip.
+const NEXT_WAITING = `
+local id = redis.call('lindex', KEYS[1], -1)
+if not id then return false end
+return redis.call('hget', KEYS[2], id) or ''
+`;
+
 export function redisAdmin(options: RedisAdminOptions): QueueAdmin {
   const { connection, prefix, jobs } = options;
   const key = (job: string, name: string) => `${prefix}:${job}:${name}`;
@@ -193,6 +200,23 @@ export function redisAdmin(options: RedisAdminOptions): QueueAdmin {
     async stats() {
       await ready();
       return readStats(connection, prefix, names());
+    },
+
+    async oldestWaiting() {
+      await ready();
+      const entries = await Promise.all(
+        names().map(async (job): Promise<[string, number | null]> => {
+          const text = await script<string | null>(connection, NEXT_WAITING, [key(job, 'waiting'), key(job, 'jobs')], []);
+          if (text === null) return [job, null];
+          // A record gone (taken meanwhile) or unreadable: its age is unknown, and shown as 0.
+          const record = parseRecord(text);
+          if (!record) return [job, Date.now()];
+          const options = record.raw.options as { delay?: unknown } | undefined;
+          const delay = typeof options?.delay === 'number' && Number.isFinite(options.delay) ? options.delay : 0;
+          return [job, Math.max(record.created ?? Date.now(), delay)];
+        }),
+      );
+      return Object.fromEntries(entries);
     },
 
     async list(query): Promise<JobList> {
