@@ -6,9 +6,9 @@ import { FatalStartError } from '../component.js';
 import { buildKoaApp } from './build-app.js';
 import { createDrain } from './http-drain.js';
 
-export const runServer: ComponentRunner = async ({ app, ctx, checks }) => {
+export const runServer: ComponentRunner = async ({ app, ctx, checks, recordMark }) => {
   let isDraining = () => false;
-  const koa = buildKoaApp({ app, ctx, isDraining: () => isDraining(), checks: checks ?? {} });
+  const koa = buildKoaApp({ app, ctx, isDraining: () => isDraining(), checks: checks ?? {}, ...(recordMark === undefined ? {} : { recordMark }) });
   await app.server?.(koa, ctx);
   const server = http.createServer(koa.callback());
   const drain = createDrain(server);
