@@ -48,6 +48,19 @@ describe("crew's own-record writer", () => {
     assert.ok(Date.parse(timestamp as string) >= before - 1 && Date.parse(timestamp as string) <= Date.now());
   });
 
+  it('writes a record from members the caller built as it writes one from fields, level checked', () => {
+    const out = new Writes();
+    const logger = { level: 'info', levels: LEVELS };
+    const writer = createOwnRecordWriter(logger, out, 'm2');
+    writer.write('info', 'GET / 200 1ms', { status: 200, path: '/' });
+    writer.writeJson('info', ',"message":"GET / 200 1ms","status":200,"path":"/"');
+    writer.writeJson('debug', ',"message":"not at this level"');
+    writer.flush();
+    const [fromFields, fromMembers, more] = out.lines.map((line) => unmarked(line, 'm2'));
+    assert.equal(more, undefined);
+    assert.deepEqual({ ...fromMembers, timestamp: 'T' }, { ...fromFields, timestamp: 'T' });
+  });
+
   it('writes at once when FLUSH_BYTES are gathered, and flush() writes what is left', () => {
     const out = new Writes();
     const writer = createOwnRecordWriter({ level: 'info', levels: LEVELS }, out);

@@ -13,6 +13,7 @@ import Koa from 'koa';
 import type { AppDefinition, CrewContext } from '../../app/types.js';
 import { createOwnRecordWriter } from '../../log/own-record-writer.js';
 import { requestIdFrom } from './request-id.js';
+import { requestRecordMembers } from './request-record.js';
 import { runHealthChecks } from './health.js';
 
 export interface BuildOptions {
@@ -63,8 +64,7 @@ export function buildKoaApp({ app, ctx, isDraining, checks, recordMark }: BuildO
       if (draining) kctx.set('Connection', 'close');
       if (recording) {
         const ms = Math.round((performance.now() - started) * 10) / 10;
-        const { method, path, status } = kctx;
-        records.write('info', `${method} ${path} ${status} ${ms}ms`, { method, path, status, ms, requestId });
+        records.writeJson('info', requestRecordMembers(kctx.method, kctx.path, kctx.status, ms, requestId));
         if (draining) records.flush();
       }
     }
