@@ -1,30 +1,47 @@
 // Log relay throughput: one child writes LINES numbered 100-byte lines through `crew start`
-// to a pipe this benchmark reads, against the same writer piped straight to `cat`, in the same
-// run, alternating direct and crew a few times, for the json and the pretty format.
+// to a pipe this benchmark reads, against two raw pipes in the same run: the same writer piped
+// straight to `cat`, and the writer with lines as long as crew's output in that format (a json
+// record of a 100-byte line is ~230 bytes: the fair baseline for what the primary must move),
+// alternating direct, same-length and crew a few times, for the json and the pretty format.
 //
 // Every line that arrives is checked: each number exactly once, in order, whole (its full
 // text, inside one record). Throughput is counted from the first flood line read to the last,
 // so process start-up is left out on both sides. While crew relays, the primary's resident
 // memory is sampled from /proc (VmRSS), and its peak (VmHWM) is read when the flood is done.
+// The primary's CPU time over the same span (/proc utime + stime) gives its cost per million
+// lines: what the relay costs, much less moved than throughput by a busy machine.
 //
-// node dist/bench/log-relay.js [--lines 1000000] [--rounds 3] [--formats json,pretty] [--node-arg=FLAG ...]
+// node dist/bench/log-relay.js [--lines 1000000] [--rounds 3] [--formats json,pretty] [--node-arg=FLAG ...] [--crew PATH]
+// (--crew: another build's dist/bin/crew.js, to compare two builds on the same machine.)
 import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Readable } from 'node:stream';
-import { FLOOD_END, FLOOD_LINE_LENGTH, FLOOD_PAD, floodLine } from './apps/flood-writer.js';
+import { FLOOD_END, FLOOD_HEAD_LENGTH, FLOOD_LINE_LENGTH, floodLine, floodPad } from './apps/flood-writer.js';
+import { createFormatter } from '../lib/log/formatter.js';
+import { WHOLE } from '../lib/log/line-splitter.js';
 import { benchApp, crewBin } from './lib/paths.js';
 import { spawnGroup, stopGroup, killGroup, exited } from './lib/processes.js';
 import { int, machine, median, ratio, verdict } from './lib/stats.js';
 import { tempConfig } from './lib/temp-config.js';
 import { runMain } from './lib/run-main.js';
 
-type Mode = 'direct' | 'json' | 'pretty';
+type Format = 'json' | 'pretty';
+/** direct: 100-byte lines through `cat`; same: lines as long as crew's output, through `cat`. */
+type Mode = 'direct' | 'same' | Format;
 
-const { values } = parseArgs({ options: { lines: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '3' }, formats: { type: 'string', default: 'json,pretty' }, 'node-arg': { type: 'string', multiple: true, default: [] } } });
+const { values } = parseArgs({
+  options: {
+    lines: { type: 'string', default: '1000000' },
+    rounds: { type: 'string', default: '3' },
+    formats: { type: 'string', default: 'json,pretty' },
+    'node-arg': { type: 'string', multiple: true, default: [] },
+    crew: { type: 'string', default: crewBin },
+  },
+});
 const LINES = Number(values.lines);
 const ROUNDS = Number(values.rounds);
-const FORMATS = values.formats.split(',').map((format) => {
+const FORMATS = values.formats.split(',').map((format): Format => {
   if (format !== 'json' && format !== 'pretty') throw new Error(`--formats: "${format}" is not a log format; use json, pretty or both (json,pretty)`);
   return format;
 });
@@ -33,7 +50,10 @@ const NODE_ARGS = values['node-arg'];
 const RUN_TIMEOUT_MS = 120_000;
 const RSS_SAMPLE_MS = 20;
 const RSS_TARGET_MB = 100;
-const RATIO_TARGET = 0.5;
+const CREW = values.crew;
+// Against a raw pipe carrying lines as long as crew's output; and, reported for comparison
+// with earlier figures, against the 100-byte lines the child writes.
+const RATIO_TARGET = 0.8;
 // Fully parse one relayed JSON record in this many: the cheap checks below cover every line,
 // and parsing all of them would make this reader compete with crew for the 2 cores.
 const PARSE_EVERY = 256;
@@ -54,13 +74,21 @@ class FloodCheck {
   private last = -1;
   private count = 0;
 
-  constructor(private readonly mode: Mode) {}
+  private readonly pad: string;
+
+  /** `length`: the characters of a flood line (the direct modes write other lengths). */
+  constructor(
+    private readonly mode: Mode,
+    private readonly length: number = FLOOD_LINE_LENGTH,
+  ) {
+    this.pad = floodPad(length);
+  }
 
   line(line: string, now: number): void {
     const at = this.locate(line);
     if (at === -1) return;
     const n = Number(line.slice(at + 6, at + 14));
-    if (!Number.isInteger(n) || n < 0 || n >= LINES || line.charCodeAt(at + 14) !== 32 || !line.startsWith(FLOOD_PAD, at + 15)) {
+    if (!Number.isInteger(n) || n < 0 || n >= LINES || line.charCodeAt(at + 14) !== 32 || !line.startsWith(this.pad, at + FLOOD_HEAD_LENGTH)) {
       this.bad(line);
       return;
     }
@@ -87,8 +115,8 @@ class FloodCheck {
   // Where the flood text starts in the line, or -1 for a line that is not a flood line (then
   // it has been accounted for: the end mark, a record of crew's own, or a malformed line).
   private locate(line: string): number {
-    if (this.mode === 'direct') {
-      if (line.length === FLOOD_LINE_LENGTH && line.startsWith('flood ')) return 0;
+    if (this.mode === 'direct' || this.mode === 'same') {
+      if (line.length === this.length && line.startsWith('flood ')) return 0;
       return this.notFlood(line === FLOOD_END, line, false);
     }
     if (this.mode === 'json') {
@@ -143,9 +171,28 @@ interface RunResult {
   wallMs: number;
   rssPeakMb?: number;
   rssSampledMb?: number;
+  /** The primary's CPU seconds per million lines relayed, from the first flood line to the last. */
+  cpuPerMillion?: number;
 }
 
-function read(stream: Readable, check: FloodCheck): Promise<void> {
+const TICKS_PER_SECOND = 100;
+
+/** CPU time of process `pid` so far (user and system, all threads), in seconds. */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After "pid (comm) ": state is field 3, utime 14 and stime 15 (man 5 proc).
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch (error) {
+    // The process is gone: nothing to measure.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ESRCH') return undefined;
+    throw error;
+  }
+}
+
+/** `onFirst` and `onEnd` run when the first flood line and the end mark arrive. */
+function read(stream: Readable, check: FloodCheck, onFirst?: () => void, onEnd?: () => void): Promise<void> {
   let tail = '';
   // The text is ASCII but for crew's own records; latin1 is the cheapest decoding for the checks.
   stream.setEncoding('latin1');
@@ -156,8 +203,13 @@ function read(stream: Readable, check: FloodCheck): Promise<void> {
     const text = tail.length === 0 ? chunk : tail + chunk;
     let start = 0;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      const first = check.firstAt === 0;
       check.line(text.slice(start, nl), now);
-      if (check.ended) return;
+      if (first && check.firstAt !== 0) onFirst?.();
+      if (check.ended) {
+        onEnd?.();
+        return;
+      }
       start = nl + 1;
     }
     tail = text.slice(start);
@@ -175,11 +227,11 @@ function read(stream: Readable, check: FloodCheck): Promise<void> {
   });
 }
 
-async function runDirect(): Promise<RunResult> {
-  const check = new FloodCheck('direct');
+async function runDirect(mode: 'direct' | 'same', length: number): Promise<RunResult> {
+  const check = new FloodCheck(mode, length);
   const started = performance.now();
   // A shell pipeline, so that this process never holds the writer's end of the pipe.
-  const child = spawnGroup('/bin/sh', ['-c', '"$0" "$1" "$2" | cat', process.execPath, benchApp('flood-main'), String(LINES)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnGroup('/bin/sh', ['-c', '"$0" "$1" "$2" "$3" | cat', process.execPath, benchApp('flood-main'), String(LINES), String(length)], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     await read(child.stdout!, check);
     const wallMs = performance.now() - started;
@@ -201,25 +253,33 @@ function statusKb(pid: number, field: string): number | undefined {
   }
 }
 
-async function runCrew(format: 'json' | 'pretty', cwd: string): Promise<RunResult> {
+async function runCrew(format: Format, cwd: string): Promise<RunResult> {
   const check = new FloodCheck(format);
   const env: NodeJS.ProcessEnv = { ...process.env, FLOOD_LINES: String(LINES), NO_COLOR: '1', NODE_ENV: 'production' };
   delete env.FORCE_COLOR;
   delete env.CREW_LOG_FORMAT;
   const started = performance.now();
-  const child = spawnGroup(process.execPath, [...NODE_ARGS, crewBin, 'start', '--app', benchApp('flood'), '--component', 'flood', '--log-format', format], { cwd, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnGroup(process.execPath, [...NODE_ARGS, CREW, 'start', '--app', benchApp('flood'), '--component', 'flood', '--log-format', format], { cwd, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const pid = child.pid!;
   let sampled = 0;
   const sampler = setInterval(() => (sampled = Math.max(sampled, statusKb(pid, 'VmRSS') ?? 0)), RSS_SAMPLE_MS);
+  let cpuAtFirst = Number.NaN;
+  let cpuAtEnd = Number.NaN;
   try {
-    await read(child.stdout!, check);
+    await read(
+      child.stdout!,
+      check,
+      () => (cpuAtFirst = cpuSeconds(pid) ?? Number.NaN),
+      () => (cpuAtEnd = cpuSeconds(pid) ?? Number.NaN),
+    );
     const wallMs = performance.now() - started;
     const peak = statusKb(pid, 'VmHWM') ?? Number.NaN;
+    const cpuPerMillion = ((cpuAtEnd - cpuAtFirst) * 1e6) / check.received;
     clearInterval(sampler);
     // Keep reading what crew says while it stops, so it never waits on a full pipe.
     child.stdout!.resume();
     await stopGroup(child);
-    return { check, wallMs, rssPeakMb: peak / 1024, rssSampledMb: sampled / 1024 };
+    return { check, wallMs, rssPeakMb: peak / 1024, rssSampledMb: sampled / 1024, cpuPerMillion };
   } finally {
     clearInterval(sampler);
     killGroup(pid);
@@ -229,38 +289,55 @@ async function runCrew(format: 'json' | 'pretty', cwd: string): Promise<RunResul
 function describe(mode: Mode, result: RunResult): string {
   const { check } = result;
   const problems = check.lost + check.duplicates + check.outOfOrder + check.malformed;
-  const memory = result.rssPeakMb === undefined ? '' : `, primary RSS peak ${result.rssPeakMb.toFixed(1)} MB (sampled max ${result.rssSampledMb!.toFixed(1)} MB)`;
+  const memory =
+    result.rssPeakMb === undefined ? '' : `, primary RSS peak ${result.rssPeakMb.toFixed(1)} MB (sampled max ${result.rssSampledMb!.toFixed(1)} MB), primary CPU ${result.cpuPerMillion!.toFixed(2)} s per million lines`;
   const faults = problems === 0 ? 'all lines whole, once, in order' : `lost ${check.lost}, duplicated ${check.duplicates}, out of order ${check.outOfOrder}, malformed ${check.malformed} ${JSON.stringify(check.examples)}`;
   return `  ${mode.padEnd(6)} ${int(check.linesPerSecond).padStart(10)} lines/s  (${(result.wallMs / 1000).toFixed(2)} s from spawn; ${faults}${memory})`;
+}
+
+// How long crew's record of one flood line is in `format`, without its "\n": the line length
+// of the same-length baseline. The pid's digits may differ by one or two from the real run's.
+function outputLength(format: Format): number {
+  const formatter = createFormatter({ format, color: false, tagWidth: 'flood.1'.length });
+  return formatter.forStream({ component: 'flood', instance: 1, pid: process.pid }, 'stdout').text(floodLine(0), WHOLE, Date.now()).length - 1;
 }
 
 async function main(): Promise<boolean> {
   const config = tempConfig('# log relay benchmark: defaults\n{}\n');
   let ok = true;
   try {
-    console.log(`log relay throughput: ${int(LINES)} lines of 100 bytes, ${ROUNDS} rounds per format, ${machine(os.availableParallelism())}${NODE_ARGS.length > 0 ? `, primary run with node ${NODE_ARGS.join(' ')}` : ''}`);
+    console.log(`log relay throughput: ${int(LINES)} lines of 100 bytes, ${ROUNDS} rounds per format, ${machine(os.availableParallelism())}${NODE_ARGS.length > 0 ? `, primary run with node ${NODE_ARGS.join(' ')}` : ''}${CREW === crewBin ? '' : `, crew from ${CREW}`}`);
     const summary: string[] = [];
     for (const format of FORMATS) {
-      console.log(`${format}:`);
+      const length = outputLength(format);
+      console.log(`${format} (same-length baseline: ${length + 1}-byte lines):`);
       const direct: RunResult[] = [];
+      const same: RunResult[] = [];
       const crew: RunResult[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        const a = await runDirect();
+        const a = await runDirect('direct', FLOOD_LINE_LENGTH);
         direct.push(a);
         console.log(describe('direct', a));
-        const b = await runCrew(format, config.dir);
-        crew.push(b);
-        console.log(describe(format, b));
+        const b = await runDirect('same', length);
+        same.push(b);
+        console.log(describe('same', b));
+        const c = await runCrew(format, config.dir);
+        crew.push(c);
+        console.log(describe(format, c));
       }
       const directRate = median(direct.map((r) => r.check.linesPerSecond));
+      const sameRate = median(same.map((r) => r.check.linesPerSecond));
       const crewRate = median(crew.map((r) => r.check.linesPerSecond));
-      const faults = [...direct, ...crew].reduce((sum, r) => sum + r.check.lost + r.check.duplicates + r.check.outOfOrder + r.check.malformed, 0);
+      const faults = [...direct, ...same, ...crew].reduce((sum, r) => sum + r.check.lost + r.check.duplicates + r.check.outOfOrder + r.check.malformed, 0);
       const rss = Math.max(...crew.map((r) => r.rssPeakMb ?? Number.NaN));
-      const pass = { ratio: crewRate / directRate >= RATIO_TARGET, faults: faults === 0, rss: rss <= RSS_TARGET_MB };
+      const cpu = median(crew.map((r) => r.cpuPerMillion ?? Number.NaN));
+      const pass = { ratio: crewRate / sameRate >= RATIO_TARGET, faults: faults === 0, rss: rss <= RSS_TARGET_MB };
       ok &&= pass.ratio && pass.faults && pass.rss;
       summary.push(
-        `${format.padEnd(6)} crew ${int(crewRate)} lines/s, direct ${int(directRate)} lines/s: ${ratio(crewRate / directRate)} (target ≥ ${RATIO_TARGET}×: ${verdict(pass.ratio)}); ` +
-          `lines lost/duplicated/out of order/split: ${faults} (target 0: ${verdict(pass.faults)}); primary peak RSS ${rss.toFixed(1)} MB (target ≤ ${RSS_TARGET_MB} MB: ${verdict(pass.rss)})`,
+        `${format.padEnd(6)} crew ${int(crewRate)} lines/s; raw pipe, same length (${length + 1} bytes) ${int(sameRate)} lines/s: ${ratio(crewRate / sameRate)} (target ≥ ${RATIO_TARGET}×: ${verdict(pass.ratio)}); ` +
+          `raw pipe, 100 bytes ${int(directRate)} lines/s: ${ratio(crewRate / directRate)}; ` +
+          `lines lost/duplicated/out of order/split: ${faults} (target 0: ${verdict(pass.faults)}); primary peak RSS ${rss.toFixed(1)} MB (target ≤ ${RSS_TARGET_MB} MB: ${verdict(pass.rss)}); ` +
+          `primary CPU ${cpu.toFixed(2)} s per million lines`,
       );
     }
     console.log('medians:');

@@ -5,7 +5,7 @@ export function formatStatus(status: CrewStatus): string {
   const header = ['CHILD', 'STATE', 'PID', 'RESTARTS', 'UPTIME', 'CPU', 'MEMORY', 'LAST EXIT'];
   const rows = status.children.map((c) => [
     `${c.component}.${c.instance}`,
-    c.state,
+    c.degraded ? `${c.state}, degraded` : c.state,
     c.pid === null ? '-' : String(c.pid),
     String(c.restarts),
     c.uptime === null ? '-' : duration(c.uptime),
@@ -15,7 +15,8 @@ export function formatStatus(status: CrewStatus): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
-  return `crew pid ${status.pid}, env ${status.env}, up ${duration(status.uptime)}\n${[header, ...rows].map(line).join('\n')}\n`;
+  const degraded = status.children.filter((c) => c.degraded).map((c) => `${c.component}.${c.instance} is degraded: ${c.degraded}\n`);
+  return `crew pid ${status.pid}, env ${status.env}, up ${duration(status.uptime)}\n${[header, ...rows].map(line).join('\n')}\n${degraded.join('')}`;
 }
 
 function duration(ms: number): string {

@@ -1,11 +1,16 @@
 // Parsers for crew's flag values. Each throws a UsageError naming the flag, the value and what
 // it expects, so `crew start --server lots` says exactly what is wrong.
 import { LEVELS, type Level } from '../lib/config/types.js';
-import { parseDuration } from '../lib/config/duration.js';
+import { bareNumberAdvice, formatDuration, parseWrittenDuration, suspiciousBareNumber } from '../lib/config/duration.js';
+import { MAX_DURATION_MS, MAX_PORT, MIN_PORT, parsePortNumber } from '../lib/config/limits.js';
+import { instanceLimit } from '../lib/config/fields.js';
 import { UsageError } from '../lib/util/usage-error.js';
 
-/** `--server` / `--server 3` / `--server max`. yargs hands `true` for the bare flag. */
-export function parseCount(flag: string, allowMax: boolean) {
+/**
+ * `--server` / `--server 3` / `--server max`. yargs hands `true` for the bare flag, and a number
+ * for anything numeric (`1e3` arrives as 1000). A count above 8 per CPU is refused, naming the limit.
+ */
+export function parseCount(flag: string, allowMax: boolean, limit = instanceLimit()) {
   return (value: unknown): number | 'max' | true | undefined => {
     const last = Array.isArray(value) ? value.at(-1) : value;
     if (last === undefined || last === true || last === '') return last === undefined ? undefined : true;
@@ -15,6 +20,7 @@ export function parseCount(flag: string, allowMax: boolean) {
     if (!Number.isInteger(n) || n < 1) {
       throw new UsageError(`--${flag}: expected a number of instances of at least 1${allowMax ? ' or `max`' : ''}, found "${String(last)}"`);
     }
+    if (n > limit.max) throw new UsageError(`--${flag}: ${String(last)} instances is more than crew runs on this machine: at most ${limit.why}`);
     return n;
   };
 }
@@ -27,6 +33,8 @@ export function parseComponents(value: unknown): Array<{ name: string; instances
     if (!match || !match[1]) throw new UsageError(`--component: expected NAME or NAME=N, found "${item}"`);
     const instances = match[2] === undefined ? undefined : Number(match[2]);
     if (instances !== undefined && instances < 1) throw new UsageError(`--component ${match[1]}: instances must be at least 1, found ${instances}`);
+    const limit = instanceLimit();
+    if (instances !== undefined && instances > limit.max) throw new UsageError(`--component ${match[1]}: ${match[2]} instances is more than crew runs on this machine: at most ${limit.why}`);
     return instances === undefined ? { name: match[1] } : { name: match[1], instances };
   });
 }
@@ -51,19 +59,28 @@ export function parseLogLevels(value: unknown): LogLevels {
   return result;
 }
 
+/** `--grace 8s`. A bare number below 100 is refused: `--grace 5` would be 5 ms, and kill every child at once. */
 export function parseGrace(value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  const ms = parseDuration(value);
-  if (ms === undefined || ms < 0) throw new UsageError(`--grace: expected a duration such as 500ms, 10s or 2m, found "${String(value)}"`);
+  const last = Array.isArray(value) ? value.at(-1) : value;
+  const bare = suspiciousBareNumber(last);
+  if (bare !== undefined) throw new UsageError(`--grace ${String(last)}: ${bareNumberAdvice(bare)}`);
+  const ms = parseWrittenDuration(last);
+  if (ms === undefined || ms > MAX_DURATION_MS) {
+    throw new UsageError(`--grace: expected a duration such as 500ms, 10s or 2m (at most ${formatDuration(MAX_DURATION_MS)}), found "${String(last)}"`);
+  }
   return ms;
 }
 
+/**
+ * `--port 8080`: 1 to 65535, as config's server.port. Port 0 (any free port) is refused: every
+ * server instance, and every replacement a reload starts, must share one known port.
+ */
 export function parsePort(value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535 || String(value).trim() === '') {
-    throw new UsageError(`--port: expected a port number from 0 to 65535, found "${String(value)}"`);
-  }
+  const last: unknown = Array.isArray(value) ? value.at(-1) : value;
+  const port = parsePortNumber(last);
+  if (port === undefined) throw new UsageError(`--port: expected a port number from ${MIN_PORT} to ${MAX_PORT}, found "${String(last)}"`);
   return port;
 }
 

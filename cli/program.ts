@@ -9,9 +9,18 @@ import * as status from './commands/status.js';
 import * as restart from './commands/restart.js';
 import * as reload from './commands/reload.js';
 import * as stop from './commands/stop.js';
+import * as health from './commands/health.js';
 import * as config from './commands/config.js';
 import * as doctor from './commands/doctor.js';
 import { reportAndExit } from './report-error.js';
+import { typedPath } from './project-folder.js';
+import { crewVersion } from './version.js';
+import { CONTROL_VARIABLE } from '../lib/control/socket-path.js';
+
+// The command runs in the project's folder (./project-folder.ts); paths typed where it was
+// started keep their meaning.
+const control = process.env[CONTROL_VARIABLE];
+if (control) process.env[CONTROL_VARIABLE] = typedPath(control);
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('crew')
@@ -23,8 +32,12 @@ const cli = yargs(hideBin(process.argv))
   .command(restart)
   .command(reload)
   .command(stop)
+  .command(health)
   .command(config)
   .command(doctor)
+  .middleware((argv) => {
+    for (const key of ['app', 'config'] as const) if (typeof argv[key] === 'string' && argv[key] !== '') argv[key] = typedPath(argv[key]);
+  })
   .demandCommand(1, 'crew: name a command, e.g. `crew start --all` (see `crew --help`)')
   .strict()
   .recommendCommands()
@@ -33,7 +46,7 @@ const cli = yargs(hideBin(process.argv))
   .epilogue('Config: ./config/default.yaml, then ./config/<env>.yaml. Docs: README.md')
   .help()
   .alias('help', 'h')
-  .version()
+  .version(crewVersion())
   .wrap(Math.min(110, process.stdout.columns || 100))
   .fail((message, error) => reportAndExit(error ?? message));
 

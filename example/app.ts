@@ -7,9 +7,13 @@ import { defineApp } from 'crew';
 let beats = 0;
 let heartbeat: NodeJS.Timeout | undefined;
 
-export default defineApp({
-  name: 'example',
+// The app's own settings (config `settings:`), typed for every handler through defineApp.
+interface Settings {
+  /** How the greet job says hello (settings.greeting; default "hello"). */
+  greeting?: string;
+}
 
+export default defineApp<Settings>({
   server(app, ctx) {
     app.use(async (kctx, next) => {
       if (kctx.path === '/') {
@@ -38,7 +42,7 @@ export default defineApp({
 
   jobs: {
     greet(data: { name: string }, ctx) {
-      ctx.logger.info(`hello, ${data.name}!`);
+      ctx.logger.info(`${ctx.config.settings.greeting ?? 'hello'}, ${data.name}!`);
     },
     // Fails now and then; crew retries it with a growing delay (watch the attempts).
     report: {

@@ -1,6 +1,7 @@
 // The package's public entry: what an app imports from 'crew'.
 export { defineApp } from './app/define-app.js';
 export type {
+  AnySettings,
   AppDefinition,
   ComponentDefinition,
   CrewContext,

@@ -1,23 +1,33 @@
 // The flood both sides of the log relay benchmark write: `total` numbered lines of 100 bytes
-// ("flood 00000042 xxx…" plus "\n"), then the line "flood-end". Written in ~64 KiB chunks as
-// fast as the pipe takes them: a chunk is written while write() accepts more, and the writer
-// waits for 'drain' when it does not, so the reader's pace sets the writer's.
+// ("flood 00000042 xxx…" plus "\n"; another length for a baseline whose lines are as long as
+// crew's output), then the line "flood-end". Written in ~64 KiB chunks as fast as the pipe
+// takes them: a chunk is written while write() accepts more, and the writer waits for 'drain'
+// when it does not, so the reader's pace sets the writer's.
 import type { Writable } from 'node:stream';
 
-export const FLOOD_PAD = 'x'.repeat(84);
 export const FLOOD_END = 'flood-end';
 /** Characters of a flood line without its "\n". */
 export const FLOOD_LINE_LENGTH = 99;
-const LINES_PER_CHUNK = 655;
+/** What comes before the padding: "flood 00000042 ". */
+export const FLOOD_HEAD_LENGTH = 15;
+const CHUNK_BYTES = 64 * 1024;
 // Every so many chunks the writer yields to its event loop, so a child stays responsive
 // (heartbeats, a stop request) even while the pipe never fills.
 const CHUNKS_PER_TURN = 16;
 
-export function floodLine(i: number): string {
-  return `flood ${String(i).padStart(8, '0')} ${FLOOD_PAD}`;
+/** The padding of a line of `length` characters. */
+export function floodPad(length: number = FLOOD_LINE_LENGTH): string {
+  return 'x'.repeat(length - FLOOD_HEAD_LENGTH);
 }
 
-export function writeFlood(out: Writable, total: number): Promise<void> {
+export function floodLine(i: number, length: number = FLOOD_LINE_LENGTH): string {
+  return `flood ${String(i).padStart(8, '0')} ${floodPad(length)}`;
+}
+
+export function writeFlood(out: Writable, total: number, length: number = FLOOD_LINE_LENGTH): Promise<void> {
+  if (!Number.isInteger(length) || length < FLOOD_HEAD_LENGTH) throw new RangeError(`flood line length must be an integer of at least ${FLOOD_HEAD_LENGTH}, got ${length}`);
+  const pad = floodPad(length);
+  const linesPerChunk = Math.max(1, Math.floor(CHUNK_BYTES / (length + 1)));
   return new Promise((resolve, reject) => {
     let i = 0;
     const step = (): void => {
@@ -27,8 +37,8 @@ export function writeFlood(out: Writable, total: number): Promise<void> {
           return;
         }
         let chunk = '';
-        const stop = Math.min(total, i + LINES_PER_CHUNK);
-        for (; i < stop; i++) chunk += `${floodLine(i)}\n`;
+        const stop = Math.min(total, i + linesPerChunk);
+        for (; i < stop; i++) chunk += `flood ${String(i).padStart(8, '0')} ${pad}\n`;
         if (!out.write(chunk)) {
           out.once('drain', step);
           return;

@@ -4,6 +4,7 @@
 // benchmark ends, however it ends: normally, by an exception, or by Ctrl-C (the groups are in
 // sessions of their own, so the terminal's SIGINT does not reach them).
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { settlesWithin } from '../../lib/util/with-timeout.js';
 
 const groups = new Set<number>();
 
@@ -26,10 +27,7 @@ export function exited(child: ChildProcess): Promise<void> {
 export async function stopGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10_000): Promise<void> {
   const gone = exited(child);
   child.kill(signal);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
-  const timedOut = await Promise.race([gone.then(() => false), late]);
-  clearTimeout(timer);
+  const timedOut = !(await settlesWithin(gone, timeoutMs));
   if (timedOut) process.stderr.write(`bench: pid ${child.pid} ignored ${signal} for ${timeoutMs} ms: killing its group\n`);
   if (child.pid !== undefined) killGroup(child.pid);
   await gone;

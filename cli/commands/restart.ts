@@ -1,9 +1,11 @@
-// `crew restart <component|component.N>`: gracefully replace children of the running crew.
+// `crew restart <component|component.N>`: gracefully replace children of the running crew;
+// exit 1 naming each child whose replacement did not become ready.
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { askCrew } from '../ask-crew.js';
+import { printReplacements, replaceAnswer } from '../replace-report.js';
 
 export const command = 'restart <target>';
-export const describe = 'Gracefully replace a component\'s children (worker) or one child (worker.2)';
+export const describe = "Gracefully replace a component's children (worker) or one child (worker.2)";
 
 export const builder = (yargs: Argv) =>
   yargs
@@ -12,6 +14,6 @@ export const builder = (yargs: Argv) =>
     .example('crew restart server.2', 'replace one server instance');
 
 export async function handler(argv: ArgumentsCamelCase<{ target: string }>): Promise<void> {
-  const { restarted } = await askCrew<{ restarted: string[] }>('restart', { target: argv.target });
-  process.stdout.write(`restarted ${restarted.join(', ')}\n`);
+  const answer = await askCrew<unknown>('restart', { target: argv.target });
+  printReplacements('restarted', replaceAnswer(answer, 'restarted'));
 }

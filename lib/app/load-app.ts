@@ -1,13 +1,11 @@
 // Loads the app module and checks its shape, so a mistake is reported once by the primary with
 // the file and the key, instead of as a crash loop in every child.
 import { pathToFileURL } from 'node:url';
-import type { AppDefinition, JobDefinition } from './types.js';
-import { resolveJob } from './job-settings.js';
+import type { AppDefinition } from './types.js';
+import { AppError, checkApp, describeKind, looksLikeApp } from './check-app.js';
 import { syntaxErrorLocation } from './syntax-error-location.js';
 
-export class AppError extends Error {
-  override name = 'AppError';
-}
+export { AppError, checkApp };
 
 const TYPESCRIPT = /\.[mc]?tsx?$/;
 
@@ -42,43 +40,28 @@ export async function loadApp(absolutePath: string, shownPath = absolutePath): P
     if (where) throw new AppError(`app module ${shownPath} failed to load: ${err.name}: ${err.message} at ${where}`, { cause: error });
     throw new AppError(`app module ${shownPath} failed to load: ${err.stack ?? err.message}`, { cause: error });
   }
-  const app = (module.default ?? module) as unknown;
-  return checkApp(app, shownPath);
+  return checkApp(defaultExport(module, shownPath), shownPath);
 }
 
-export function checkApp(app: unknown, where: string): AppDefinition {
-  if (typeof app !== 'object' || app === null) {
-    throw new AppError(`${where}: the default export must be an app (defineApp({...})), found ${typeof app}`);
+/**
+ * The module's default export: the app. A module without one is refused (with `export const
+ * app = …` crew would otherwise find no jobs, no routes, and start an empty app). A CommonJS
+ * module's `module.exports` is its default export; one compiled from TypeScript or Babel
+ * (`exports.default = …` with `__esModule`) holds the app one level down.
+ */
+export function defaultExport(module: Record<string, unknown>, shownPath: string): unknown {
+  if (!Object.hasOwn(module, 'default')) {
+    const names = Object.keys(module);
+    const exported = names.length === 0 ? 'it exports nothing' : `it exports only ${names.join(', ')}`;
+    const app = names.find((name) => looksLikeApp(module[name]));
+    const fix = app ? `write \`export default ${app}\`` : 'write `export default defineApp({ ... })`';
+    throw new AppError(`app module ${shownPath} has no default export (${exported}): ${fix}`);
   }
-  const value = app as Record<string, unknown>;
-  if (value.server !== undefined && typeof value.server !== 'function') {
-    throw new AppError(`${where}: server must be a function (app, ctx) => void, found ${typeof value.server}`);
+  const value = module.default;
+  if (typeof value === 'object' && value !== null && (value as { __esModule?: unknown }).__esModule === true && Object.hasOwn(value, 'default')) {
+    return (value as { default: unknown }).default;
   }
-  for (const key of ['jobs', 'schedules', 'components', 'health'] as const) {
-    const entry = value[key];
-    if (entry !== undefined && (typeof entry !== 'object' || entry === null || Array.isArray(entry))) {
-      throw new AppError(`${where}: ${key} must be an object of named entries, found ${Array.isArray(entry) ? 'an array' : typeof entry}`);
-    }
-  }
-  for (const [name, job] of Object.entries((value.jobs ?? {}) as Record<string, unknown>)) {
-    const run = typeof job === 'function' ? job : (job as { run?: unknown } | null)?.run;
-    if (typeof run !== 'function') throw new AppError(`${where}: jobs.${name} must be a function or { run, ... }`);
-    try {
-      resolveJob(name, job as JobDefinition);
-    } catch (error) {
-      throw new AppError(`${where}: ${(error as Error).message}`);
-    }
-  }
-  for (const [name, component] of Object.entries((value.components ?? {}) as Record<string, unknown>)) {
-    if (['server', 'worker', 'scheduler', 'crew'].includes(name)) {
-      throw new AppError(`${where}: components.${name}: "${name}" is a built-in component name; choose another`);
-    }
-    if (typeof (component as { start?: unknown } | null)?.start !== 'function') {
-      throw new AppError(`${where}: components.${name} must be { start(ctx), stop?() }`);
-    }
-  }
-  for (const [name, check] of Object.entries((value.health ?? {}) as Record<string, unknown>)) {
-    if (typeof check !== 'function') throw new AppError(`${where}: health.${name} must be a function`);
-  }
-  return value as AppDefinition;
+  if (value === undefined) throw new AppError(`app module ${shownPath}: the default export is ${describeKind(value)}: write \`export default defineApp({ ... })\``);
+  return value;
 }
+

@@ -1,5 +1,6 @@
 // The shape of an app a user writes (SPEC "The app a user writes") and the context crew hands
-// to every piece of user code.
+// to every piece of user code. `Settings` is the type of the app's own config `settings:`
+// block, as the app declares it through defineApp<Settings>; it is not checked at run time.
 import type Koa from 'koa';
 import type { Logger } from 'winston';
 import type { CrewConfig } from '../config/types.js';
@@ -11,9 +12,13 @@ export interface EnqueueOptions {
   retries?: number;
 }
 
+/** The app's own settings when it does not declare their type: any keys, values unknown. */
+export type AnySettings = Record<string, unknown>;
+
 /** What every piece of user code receives: routes, jobs, schedules and components. */
-export interface CrewContext {
-  config: CrewConfig;
+export interface CrewContext<Settings extends object = AnySettings> {
+  /** The resolved config; `config.settings` is the app's own `settings:` block. */
+  config: Omit<CrewConfig, 'settings'> & { settings: Settings };
   logger: Logger;
   env: string;
   component: string;
@@ -22,7 +27,7 @@ export interface CrewContext {
   enqueue(job: string, data?: unknown, opts?: EnqueueOptions): Promise<string>;
 }
 
-export type JobHandler = (data: any, ctx: CrewContext & { job: JobInfo }) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type JobHandler<Settings extends object = AnySettings> = (data: any, ctx: CrewContext<Settings> & { job: JobInfo }) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface JobInfo {
   id: string;
@@ -38,8 +43,8 @@ export interface JobInfo {
   signal: AbortSignal;
 }
 
-export interface JobDefinition {
-  run: JobHandler;
+export interface JobDefinition<Settings extends object = AnySettings> {
+  run: JobHandler<Settings>;
   /** Runs of this job at a time in one worker process (default 1). */
   concurrency?: number;
   /** Further attempts after a failure (default 0). */
@@ -60,10 +65,10 @@ export interface ScheduleRun {
   signal: AbortSignal;
 }
 
-export interface ScheduleDefinition {
+export interface ScheduleDefinition<Settings extends object = AnySettings> {
   cron: string;
   timezone?: string;
-  run?: (ctx: CrewContext & { schedule: ScheduleRun }) => unknown;
+  run?: (ctx: CrewContext<Settings> & { schedule: ScheduleRun }) => unknown;
   job?: string;
   data?: unknown;
   command?: string;
@@ -71,19 +76,25 @@ export interface ScheduleDefinition {
   overlap?: 'skip' | 'allow';
 }
 
-export interface ComponentDefinition {
+export interface ComponentDefinition<Settings extends object = AnySettings> {
   /** Starts the component; crew reports it ready when the promise resolves. */
-  start(ctx: CrewContext): unknown;
+  start(ctx: CrewContext<Settings>): unknown;
   /** Stops it; crew waits for the promise until the shutdown deadline. */
   stop?(deadline: number): unknown;
 }
 
-export interface AppDefinition {
-  name?: string;
-  server?: (app: Koa, ctx: CrewContext) => unknown;
-  jobs?: Record<string, JobHandler | JobDefinition>;
-  schedules?: Record<string, ScheduleDefinition>;
-  components?: Record<string, ComponentDefinition>;
+/**
+ * An app: what its module's default export holds. These five keys and nothing else: crew
+ * refuses any other key before it starts (a `job:` for `jobs:` would otherwise be ignored).
+ */
+export interface AppDefinition<Settings extends object = AnySettings> {
+  server?: (app: Koa, ctx: CrewContext<Settings>) => unknown;
+  jobs?: Record<string, JobHandler<Settings> | JobDefinition<Settings>>;
+  schedules?: Record<string, ScheduleDefinition<Settings>>;
+  components?: Record<string, ComponentDefinition<Settings>>;
   /** Extra checks shown by `/_health`: name -> resolves truthy when healthy, throws or falsy when not. */
-  health?: Record<string, (ctx: CrewContext) => unknown>;
+  health?: Record<string, (ctx: CrewContext<Settings>) => unknown>;
 }
+
+/** The keys an app may have, in the order messages list them. */
+export const APP_KEYS = ['server', 'jobs', 'schedules', 'components', 'health'] as const satisfies ReadonlyArray<keyof AppDefinition>;

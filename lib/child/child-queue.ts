@@ -7,7 +7,7 @@ import type { Logger } from 'winston';
 import type { AppDefinition } from '../app/types.js';
 import { jobSettings } from '../app/job-settings.js';
 import type { ChildSpec } from '../protocol/child-spec.js';
-import type { QueueBody } from '../protocol/messages.js';
+import { message, type ChildMessage, type QueueBody } from '../protocol/messages.js';
 import { createEmbeddedClient, type EmbeddedClient } from '../queue/embedded/client.js';
 import { EnqueueError } from '../queue/enqueue-request.js';
 import { resolveDriver } from '../queue/resolve-driver.js';
@@ -24,7 +24,7 @@ export interface ChildQueue {
   close(): Promise<void>;
 }
 
-export function createChildQueue(spec: ChildSpec, send: (msg: unknown) => void): ChildQueue {
+export function createChildQueue(spec: ChildSpec, send: (msg: ChildMessage) => void): ChildQueue {
   let driver: QueueDriver | undefined;
   let embedded: EmbeddedClient | undefined;
   let noJobs = false;
@@ -50,10 +50,12 @@ export function createChildQueue(spec: ChildSpec, send: (msg: unknown) => void):
         const { createRedisDriver } = await import('../queue/redis/driver.js');
         driver = createRedisDriver(spec.config.queue, jobs, logger);
       } else {
-        embedded = createEmbeddedClient({ jobs, send, connected: () => process.connected === true, warn: (text) => logger.warn(text) });
+        embedded = createEmbeddedClient({ jobs, maxPayload: spec.config.queue.maxPayload, send, connected: () => process.connected === true, warn: (text) => logger.warn(text) });
         driver = embedded;
       }
       checks.queue = () => driver!.check();
+      // The supervisor shows a child whose queue is lost as degraded (`crew status`).
+      driver.watch?.((reason) => send(message('degraded', { reason })));
       return driver;
     },
     close: async () => driver?.close(),

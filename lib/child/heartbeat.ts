@@ -1,8 +1,8 @@
 // Beats the child's heart over IPC so the primary's watchdog can tell a live event loop from a
 // stuck one. The timer is unref'd: a heartbeat never keeps a child alive.
-import { message } from '../protocol/messages.js';
+import { message, type ChildMessage } from '../protocol/messages.js';
 
-export function startHeartbeat(interval: number, send: (msg: unknown) => void): () => void {
+export function startHeartbeat(interval: number, send: (msg: ChildMessage) => void): () => void {
   if (interval <= 0) return () => undefined;
   const beat = message('heartbeat', {});
   const timer = setInterval(() => send(beat), interval);

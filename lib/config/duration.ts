@@ -42,6 +42,35 @@ export function parseDuration(value: unknown): number | undefined {
   return nonNegative(total);
 }
 
+/**
+ * A bare number below this, written in config or on the command line, is refused: `grace: 5`
+ * or `--grace 5` reads as 5 milliseconds by the rules and almost surely means 5 seconds, and a
+ * 5 ms grace kills every child at once. 0 stays (it means "off" or "none"), and so does a bare
+ * number of milliseconds from 100 up, as `readyTimeout: 1500`.
+ */
+export const SMALLEST_BARE_MS = 100;
+
+/** `n` when `value` is a bare number (no unit) from just above 0 to below SMALLEST_BARE_MS; else undefined. */
+export function suspiciousBareNumber(value: unknown): number | undefined {
+  let n: number | undefined;
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'string' && PLAIN_NUMBER.test(value.trim())) n = Number(value.trim());
+  return n !== undefined && n > 0 && n < SMALLEST_BARE_MS ? n : undefined;
+}
+
+/** The fix for a suspicious bare number, e.g. `5 ms? write 5s (or 5ms if you mean it)`. */
+export function bareNumberAdvice(n: number): string {
+  return `${n} ms? write ${n}s (or ${n}ms if you mean it)`;
+}
+
+/**
+ * A duration as people write it in config files and flags: parseDuration, except that a
+ * suspicious bare number (see SMALLEST_BARE_MS) is refused, as `undefined`.
+ */
+export function parseWrittenDuration(value: unknown): number | undefined {
+  return suspiciousBareNumber(value) === undefined ? parseDuration(value) : undefined;
+}
+
 /** `512MB`, `1GB`, `100KB`, `512mb`, `64k`, a number of bytes, or a string of digits. Returns whole bytes. */
 export function parseSize(value: unknown): number | undefined {
   if (typeof value === 'number') return nonNegative(value);

@@ -78,9 +78,9 @@ export function explainIssues(
     const layer = originOf(path, layers);
     return { source: layer?.source ?? fallbackSource, ...(layer?.file ? { file: layer.source } : {}) };
   };
-  const found = (path: KeyPath): string => {
+  const found = (path: KeyPath, said?: string): string => {
     const at = getAt(merged, path);
-    const described = describeValue(at.value, at.found);
+    const described = said ?? describeValue(at.value, at.found);
     const names = originOf(path, layers)?.refs?.get(formatPath(path));
     return names && names.length > 0 ? `${described} (from ${names.map((n) => `\${${n}}`).join(', ')})` : described;
   };
@@ -106,7 +106,7 @@ export function explainIssues(
     const params = issue.code === 'custom' ? (issue.params as Partial<FieldIssueParams> | undefined) : undefined;
     let expected: string | undefined = params?.expected;
     if (expected === undefined && issue.code === 'invalid_type') expected = EXPECTED_TYPE[issue.expected] ?? issue.expected;
-    const entry: ConfigIssue = { ...blame(issue.path), path: formatPath(issue.path), found: found(issue.path) };
+    const entry: ConfigIssue = { ...blame(issue.path), path: formatPath(issue.path), found: found(issue.path, params?.found) };
     if (expected !== undefined) entry.expected = expected;
     else entry.detail = issue.message;
     others.push(entry);

@@ -3,12 +3,18 @@
 // and on failure records what it expected, so the loader can print
 // "expected <that>, found <the value>". An empty YAML value (null) means "not set".
 
+import os from 'node:os';
 import * as z from 'zod';
-import { formatDuration, parseDuration, parseSize } from './duration.js';
+import { MAX_DURATION_MS, MAX_PORT, MIN_PORT, parsePortNumber } from './limits.js';
+import { bareNumberAdvice, formatDuration, formatSize, parseSize, parseWrittenDuration, suspiciousBareNumber } from './duration.js';
+import { redactUrl } from './redact.js';
+import { parseRedisUrl } from './redis-url.js';
 
 /** Params carried by every issue this module raises; the loader's explainer reads them. */
 export interface FieldIssueParams {
   expected: string;
+  /** How the found value reads, when the field says it itself (one that may hold a password). */
+  found?: string;
 }
 
 type Parse<T> = (value: unknown) => T | undefined;
@@ -21,11 +27,13 @@ export interface Field<T> {
 }
 
 /** `expected` may depend on the value, to say what is wrong with an almost-right one. */
-export function field<T>(expected: string | ((value: unknown) => string), parse: Parse<T>): Field<T> {
+export function field<T>(expected: string | ((value: unknown) => string), parse: Parse<T>, describe?: (value: unknown) => string | undefined): Field<T> {
   const check = (value: unknown, ctx: z.RefinementCtx): T => {
     const parsed = value === undefined || value === null ? undefined : parse(value);
     if (parsed === undefined) {
       const params: FieldIssueParams = { expected: typeof expected === 'string' ? expected : expected(value) };
+      const found = describe?.(value);
+      if (found !== undefined) params.found = found;
       ctx.addIssue({ code: 'custom', message: `expected ${params.expected}`, params });
       return z.NEVER;
     }
@@ -71,29 +79,36 @@ export function decimal(min: number): Field<number> {
   });
 }
 
-/** Timers in Node.js fire at once when asked for more than 2^31-1 ms, so longer is refused. */
-export const MAX_DURATION_MS = 2 ** 31 - 1;
+/** A port, read as the `--port` flag reads it. */
+export function port(): Field<number> {
+  return field(`an integer ${range(MIN_PORT, MAX_PORT)}`, parsePortNumber);
+}
+
+export { MAX_DURATION_MS };
 
 export function duration(options: { positive?: boolean } = {}): Field<number> {
   const forms = 'like 500ms, 10s or 2m, or a number of milliseconds';
   return field(
     (value) => {
-      const ms = parseDuration(value);
+      const bare = suspiciousBareNumber(value);
+      if (bare !== undefined) return `a duration with a unit (${bareNumberAdvice(bare)})`;
+      const ms = parseWrittenDuration(value);
       if (ms !== undefined && ms > MAX_DURATION_MS) return `a duration of at most ${formatDuration(MAX_DURATION_MS)} (the longest timer Node.js allows)`;
       return options.positive ? `a duration greater than 0, ${forms}` : `a duration ${forms}`;
     },
     (value) => {
-      const ms = parseDuration(value);
+      const ms = parseWrittenDuration(value);
       if (ms === undefined || ms > MAX_DURATION_MS || (options.positive && ms === 0)) return undefined;
       return ms;
     },
   );
 }
 
-export function size(): Field<number> {
-  return field('a size like 512MB or 1GB, or a number of bytes', (value) => {
+export function size(options: { min?: number } = {}): Field<number> {
+  const min = options.min ?? 0;
+  return field(`a size like 512MB or 1GB, or a number of bytes${min > 0 ? `, at least ${formatSize(min)}` : ''}`, (value) => {
     const bytes = parseSize(value);
-    return bytes !== undefined && Number.isSafeInteger(bytes) ? bytes : undefined;
+    return bytes !== undefined && Number.isSafeInteger(bytes) && bytes >= min ? bytes : undefined;
   });
 }
 
@@ -121,27 +136,53 @@ export function nameList(options: { nonEmpty?: boolean } = {}): Field<string[]> 
   });
 }
 
+/**
+ * The most instances of one component crew runs: 8 per CPU. Each is a Node process of its own;
+ * past this a machine spends its time switching between them (a count typed one digit too long
+ * once took a 2-core machine to a load of 1900), so a larger count is refused, naming the limit.
+ */
+export const INSTANCES_PER_CPU = 8;
+
+export function instanceLimit(cpus: number = os.availableParallelism()): { max: number; why: string } {
+  const max = INSTANCES_PER_CPU * cpus;
+  return { max, why: `${max}, ${INSTANCES_PER_CPU} × this machine's ${cpus} CPU${cpus === 1 ? '' : 's'}` };
+}
+
 export function instances(): Field<number> {
-  return integer(1);
+  const limit = instanceLimit();
+  return field(`an integer from 1 to ${limit.why}`, (value) => {
+    const n = toNumber(value);
+    return n !== undefined && Number.isInteger(n) && n >= 1 && n <= limit.max ? n : undefined;
+  });
 }
 
 /** The server's count may also be "max": one instance per CPU. */
 export function serverInstances(): Field<number | 'max'> {
-  return field('an integer 1 or more, or "max" (one per CPU)', (value) => {
+  const limit = instanceLimit();
+  return field(`an integer from 1 to ${limit.why}, or "max" (one per CPU)`, (value) => {
     if (value === 'max') return 'max';
     const n = toNumber(value);
-    return n !== undefined && Number.isInteger(n) && n >= 1 ? n : undefined;
+    return n !== undefined && Number.isInteger(n) && n >= 1 && n <= limit.max ? n : undefined;
   });
 }
 
-/** Empty (no Redis), or a redis:// / rediss:// URL. */
+/**
+ * Empty (no Redis), or a Redis URL both of crew's Redis clients read alike (./redis-url.ts).
+ * A refused value is shown with everything that may be a password masked.
+ */
 export function redisUrl(): Field<string> {
-  return field('"" or a redis:// or rediss:// URL, e.g. redis://:password@host:6379/0', (value) => {
-    if (typeof value !== 'string') return undefined;
-    const trimmed = value.trim();
-    if (trimmed === '') return '';
-    if (!URL.canParse(trimmed)) return undefined;
-    const { protocol } = new URL(trimmed);
-    return protocol === 'redis:' || protocol === 'rediss:' ? trimmed : undefined;
-  });
+  const example = '"" or a Redis URL such as redis://:password@host:6379/0';
+  return field(
+    (value) => {
+      const parsed = typeof value === 'string' ? parseRedisUrl(value) : undefined;
+      return parsed && !parsed.ok ? `${example}, but ${parsed.problem}` : example;
+    },
+    (value) => {
+      if (typeof value !== 'string') return undefined;
+      const trimmed = value.trim();
+      if (trimmed === '') return '';
+      return parseRedisUrl(trimmed).ok ? trimmed : undefined;
+    },
+    (value) => (typeof value === 'string' ? JSON.stringify(redactUrl(value.trim())) : undefined),
+  );
 }

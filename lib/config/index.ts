@@ -3,6 +3,7 @@
 export * from './types.js';
 export { ConfigError, formatIssue, type ConfigIssue } from './config-error.js';
 export { loadConfig, resolveEnvName, type LoadOptions, type LoadedConfig } from './load.js';
+export { isProduction } from './production.js';
 export { crewConfigSchema, defaultConfig } from './schema.js';
 export { supervisorFor } from './supervisor-for.js';
 export { redactConfig, redactText, redactUrl } from './redact.js';

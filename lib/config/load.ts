@@ -9,9 +9,12 @@ import { explainIssues, originOf } from './explain.js';
 import type { Environ } from './interpolate.js';
 import type { Layer } from './layer.js';
 import { deepMerge } from './merge.js';
+import { missingEnvFileWarning } from './missing-env-file.js';
+import { configSizeIssue } from './size-limit.js';
+import { isProduction } from './production.js';
 import { readLayer } from './read-layer.js';
 import { crewConfigSchema } from './schema.js';
-import { isPlainObject, type KeyPath } from './tree.js';
+import { getAt, isPlainObject, type KeyPath } from './tree.js';
 import type { CrewConfig } from './types.js';
 
 export interface LoadOptions {
@@ -31,6 +34,8 @@ export interface LoadedConfig {
   dir: string;
   /** The files actually read, in merge order. */
   files: string[];
+  /** Said once, as a warning, by whoever reports to the user: an environment with no file of its own. */
+  warnings: string[];
   /** Where the value at `path` (or its nearest set ancestor) came from, for checks made after loading. */
   originOf(path: KeyPath): { source: string; file?: string } | undefined;
 }
@@ -41,6 +46,9 @@ const WELL_KNOWN: ReadonlyArray<{ name: string; path: readonly [string, string] 
   { name: 'HOST', path: ['server', 'host'] },
   { name: 'REDIS_URL', path: ['queue', 'url'] },
 ];
+
+/** The server's host when nothing sets one and the environment is production. */
+export const PRODUCTION_HOST = '0.0.0.0';
 
 const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -79,6 +87,11 @@ function checkDir(dir: string, explicit: boolean): boolean {
   return true;
 }
 
+function isSet(tree: unknown, keyPath: KeyPath): boolean {
+  const at = getAt(tree, keyPath);
+  return at.found && at.value !== null && at.value !== undefined;
+}
+
 export function loadConfig(options: LoadOptions): LoadedConfig {
   const dir = path.resolve(options.dir);
   const env = options.env;
@@ -96,6 +109,7 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   const layers: Layer[] = [];
   const files: string[] = [];
   const readIssues: ConfigIssue[] = [];
+  const warnings: string[] = [];
   if (checkDir(dir, options.dirExplicit ?? false)) {
     const names = env === 'default' ? ['default.yaml'] : ['default.yaml', `${env}.yaml`];
     for (const name of names) {
@@ -106,6 +120,8 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
       readIssues.push(...result.issues);
       if (result.layer) layers.push(result.layer);
     }
+    const warning = missingEnvFileWarning(dir, env, files);
+    if (warning) warnings.push(warning);
   }
   if (readIssues.length > 0) throw new ConfigError(readIssues);
 
@@ -122,5 +138,9 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
     const layer = originOf(keyPath, layers);
     return layer && { source: layer.source, ...(layer.file ? { file: layer.source } : {}) };
   };
-  return { config: result.data, env, dir, files, originOf: origin };
+  const tooBig = configSizeIssue(result.data as unknown as Record<string, unknown>, origin);
+  if (tooBig) throw new ConfigError(tooBig);
+  // In production the server answers from outside (Docker, a PaaS router) unless told otherwise.
+  if (isProduction(env, options.environ) && !layers.some((layer) => isSet(layer.data, ['server', 'host']))) result.data.server.host = PRODUCTION_HOST;
+  return { config: result.data, env, dir, files, warnings, originOf: origin };
 }

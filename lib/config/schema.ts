@@ -1,7 +1,8 @@
 // The schema of crew's config: every key, its accepted forms and its default, producing the
 // resolved `CrewConfig` (durations in ms, sizes in bytes). An empty file is valid. crew's own
 // mappings refuse unknown keys, so a typo such as `supervisr:` is an error rather than a
-// silently ignored block; `components.<name>` keeps whatever settings the app's component takes.
+// silently ignored block; `components.<name>` keeps whatever settings the app's component takes,
+// and `settings` whatever the app's own code reads.
 
 import * as z from 'zod';
 import {
@@ -11,12 +12,13 @@ import {
   instances,
   nameList,
   oneOf,
+  port,
   redisUrl,
   serverInstances,
   size,
   text,
 } from './fields.js';
-import { LEVELS, type CrewConfig } from './types.js';
+import { DEFAULT_MAX_PAYLOAD, LEVELS, type CrewConfig } from './types.js';
 
 const emptyMeansUnset = (value: unknown): unknown => (value === null ? undefined : value);
 
@@ -110,9 +112,10 @@ export const crewConfigSchema = z.strictObject({
     components: nameList({ nonEmpty: true }).withDefault(() => ['server']),
   }),
   server: section({
-    port: integer(1, 65535).withDefault(() => 3000),
+    port: port().withDefault(() => 3000),
     host: text({ nonEmpty: true, what: 'a host name or IP address' }).withDefault(() => '127.0.0.1'),
     instances: serverInstances().withDefault(() => 1),
+    drainDelay: duration().withDefault(() => 0),
     supervisor: supervisorOverrideSchema,
   }),
   worker: section({
@@ -128,7 +131,10 @@ export const crewConfigSchema = z.strictObject({
     url: redisUrl().withDefault(() => ''),
     prefix: text({ nonEmpty: true }).withDefault(() => 'crew'),
     maxQueued: integer(1).withDefault(() => 100_000),
+    maxPayload: size({ min: 1024 }).withDefault(() => DEFAULT_MAX_PAYLOAD),
     stallInterval: duration({ positive: true }).withDefault(() => 5_000),
+    keepFailed: integer(0).withDefault(() => 10_000),
+    keepSucceeded: integer(0, 100_000).withDefault(() => 100),
   }),
   supervisor: supervisorSchema,
   log: section({
@@ -139,6 +145,9 @@ export const crewConfigSchema = z.strictObject({
   }),
   schedules: namedMap(scheduleSchema),
   components: namedMap(componentSchema),
+  // The app's own settings, free-form: crew checks nothing inside, and hands them to user code
+  // as ctx.config.settings. `${VAR}` works in them as anywhere else.
+  settings: namedMap(z.unknown()),
 });
 
 // The resolved shape others code against lives in types.ts; this line keeps the two in step.

@@ -4,6 +4,9 @@
 export type Level = 'error' | 'warn' | 'info' | 'http' | 'verbose' | 'debug' | 'silly';
 export const LEVELS: readonly Level[] = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
 
+/** `queue.maxPayload` unless set: far above a typical job's data, far below what hurts Redis or the primary. */
+export const DEFAULT_MAX_PAYLOAD = 1024 ** 2;
+
 export interface BackoffConfig {
   initial: number;
   factor: number;
@@ -57,7 +60,14 @@ export interface ScheduleConfig {
 export interface CrewConfig {
   app?: string;
   start: { components: string[] };
-  server: { port: number; host: string; instances: number | 'max'; supervisor?: SupervisorOverride };
+  server: {
+    port: number;
+    host: string;
+    instances: number | 'max';
+    /** At shutdown, how long the server keeps serving (with /_health at 503) before it stops accepting (ms). */
+    drainDelay: number;
+    supervisor?: SupervisorOverride;
+  };
   worker: { instances: number; queues: string[]; supervisor?: SupervisorOverride };
   scheduler: { supervisor?: SupervisorOverride };
   queue: {
@@ -65,8 +75,14 @@ export interface CrewConfig {
     url: string;
     prefix: string;
     maxQueued: number;
+    /** The most bytes one job's data may take as JSON; a larger enqueue is refused at the call. */
+    maxPayload: number;
     /** redis: how long a job of a worker that stopped answering waits before it runs again (ms). */
     stallInterval: number;
+    /** Failed jobs kept per job name for `crew jobs list`, newest first; the oldest beyond are dropped. */
+    keepFailed: number;
+    /** Succeeded jobs kept per job name for `crew jobs list --state succeeded`. */
+    keepSucceeded: number;
   };
   supervisor: SupervisorConfig;
   log: {
@@ -77,4 +93,6 @@ export interface CrewConfig {
   };
   schedules: Record<string, ScheduleConfig>;
   components: Record<string, { instances: number; supervisor?: SupervisorOverride; [key: string]: unknown }>;
+  /** The app's own settings (config `settings:`), free-form; typed by the app through defineApp. */
+  settings: Record<string, unknown>;
 }

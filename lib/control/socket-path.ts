@@ -1,8 +1,10 @@
 // Where a crew's control socket lives, found the same way by the running primary and by a
-// command run later from the same working directory: a folder of the user's own under the
-// temporary directory (mode 0700, so no other user can reach what is inside), and a name
-// derived from the working directory, so crews of different projects do not meet.
-// CREW_CONTROL names the socket instead (two crews in one directory, tests).
+// command run later: a folder of the user's own under the temporary directory (mode 0700, so
+// no other user can reach what is inside), and a name derived from the primary's working
+// directory (the project's folder), so crews of different projects do not meet. A command looks
+// there and in every folder above, nearest first, as git looks for its repository: it finds the
+// crew from any folder below the one it was started in. CREW_CONTROL names the socket instead
+// (two crews in one directory, tests).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,12 +12,32 @@ import path from 'node:path';
 
 export const CONTROL_VARIABLE = 'CREW_CONTROL';
 
+/** The socket a primary started in `cwd` listens on. */
 export function controlSocketPath(cwd: string, environ: NodeJS.ProcessEnv): string {
   const chosen = environ[CONTROL_VARIABLE];
   if (chosen) return path.resolve(cwd, chosen);
+  return socketFor(realpathOr(cwd));
+}
+
+/**
+ * The socket a command in `cwd` talks to: that of the nearest folder, `cwd` itself first, where
+ * a socket file exists; else `cwd`'s own (connecting to it then says that no crew runs).
+ */
+export function findControlSocket(cwd: string, environ: NodeJS.ProcessEnv): string {
+  if (environ[CONTROL_VARIABLE]) return controlSocketPath(cwd, environ);
+  const start = realpathOr(cwd);
+  for (let dir = start; ; ) {
+    const candidate = socketFor(dir);
+    if (fs.existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) return socketFor(start);
+    dir = parent;
+  }
+}
+
+function socketFor(realDir: string): string {
   const uid = process.getuid?.() ?? 0;
-  const where = realpathOr(cwd);
-  const hash = createHash('sha256').update(where).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(realDir).digest('hex').slice(0, 16);
   return path.join(os.tmpdir(), `crew-${uid}`, `${hash}.sock`);
 }
 

@@ -35,6 +35,9 @@ export class ByteBuilder {
     const n = end - start;
     if (this.pos + n > this.slab.length) this.grow(n);
     // A plain Uint8Array view is much cheaper to make than a Buffer (subarray) or copy()'s.
+    // (Copying from a staged copy of the chunk with copyWithin, which makes no object, cost the
+    // relay more: with less garbage per line the collector runs less often, so the chunks read
+    // from the children, garbage too, pile up, and the primary's memory and page faults grow.)
     this.slab.set(start === 0 && end === src.length ? src : new Uint8Array(src.buffer, src.byteOffset + start, n), this.pos);
     this.pos += n;
   }
@@ -50,6 +53,11 @@ export class ByteBuilder {
     const room = text.length * 3;
     if (this.pos + room > this.slab.length) this.grow(room);
     this.pos += this.slab.write(text, this.pos);
+  }
+
+  /** Takes back what was appended after `length` was the length (length only ever shrinks). */
+  rewind(length: number): void {
+    if (length >= 0 && length < this.pos - this.start) this.pos = this.start + length;
   }
 
   /** The bytes appended since the last take(); they stay valid (and untouched) after. */

@@ -1,31 +1,38 @@
 // Renders records as text, in one of the stream's two formats, and nothing else: it touches no
 // stream and no clock of its own (the caller passes the time), so it is fast to test and to
-// benchmark.
+// benchmark. It never throws on what a child wrote.
 //
 // - json: one JSON object per line: timestamp, level, message, the child's own fields, and the
-//   tags component, instance and pid, which crew sets whatever the child wrote.
+//   tags component, instance and pid, which crew sets whatever the child wrote. A child's JSON
+//   line keeps the contract of every record (./child-record.ts).
 // - pretty: `HH:MM:SS.mmm <tag> | <text>`, the tag padded to the width the supervisor sets and
 //   coloured per component when colour is on. A record of several lines (a stack trace) prints
 //   each line with the same prefix, so the output stays one tagged line per terminal line.
+//   Control characters a child wrote are shown escaped (./visible.ts): nothing a child writes
+//   can move the cursor, clear the screen or overwrite the prefix.
 //
 // A piece of an over-long line (Part CONTINUED) is marked: `"continued":true` in json, a
 // trailing ` ⏎` in pretty. The last piece carries no mark.
 //
 // Relaying is the hot path: a StreamFormat is built once per child stream with its tag text
 // encoded in advance and rebuilds the timestamped prefix only when the millisecond changes;
-// appendLine() copies a plain line's bytes between that prefix and suffix, escaping only the
-// lines that need it. A line that is a JSON object is decoded and parsed (JSON.parse is what
-// tells a JSON object from text that looks like one). In json, a complete record of the child's
-// own, with its timestamp, level and message and no tag field (what ctx.logger and the worker's
-// job records write), then keeps its bytes: the tags go in before its closing brace. Any other
-// JSON line is rendered as text.
+// appendLine() copies a plain line's bytes between that prefix and suffix, and only a line that
+// holds a byte the format must rewrite (./byte-scan.ts) is decoded and escaped. A line that is
+// a JSON object is decoded and parsed (JSON.parse is what tells a JSON object from text that
+// looks like one). A trusted line — one with the child's mark, written by crew's own code — is
+// a record that keeps its own timestamp; in json, one that needs nothing but its tags keeps its
+// bytes, the tags going in before its closing brace.
 
 import type { ByteBuilder } from './byte-builder.js';
-import { EscapeScanner } from './json-escape.js';
+import { ByteScan } from './byte-scan.js';
+import { childRecordJson, readChildRecord, type ChildRecord, type TagTexts } from './child-record.js';
+import { Palette } from './colors.js';
+import type { Level } from '../config/types.js';
 import { CONTINUED, WHOLE, type Part } from './line-splitter.js';
-import { jsonRecord, parseJsonObject, prettyLines, prettyPrefix, prettyText, stringOr, tagsJson, type Fields } from './record-text.js';
+import { jsonRecord, prettyChildText, prettyLines, prettyPrefix, prettyText, tagsJson, type Fields } from './record-text.js';
 import { isoTime } from './time.js';
 import type { Tags } from './tags.js';
+import { visible } from './visible.js';
 
 export type LogFormat = 'json' | 'pretty';
 export type StreamName = 'stdout' | 'stderr';
@@ -38,23 +45,27 @@ export interface FormatterOptions {
   tagWidth?: number;
 }
 
-/** One child stream's lines, formatted. */
+/**
+ * One child stream's lines, formatted. `trusted`: the line came with the child's mark (crew's
+ * own code wrote it, ./own-record-mark.ts), so a record keeps its own timestamp.
+ */
 export interface StreamFormat {
   /** Appends the record of the line `buf[start, end)` in the stream's format, with its "\n". */
-  appendLine(out: ByteBuilder, buf: Buffer, start: number, end: number, part: Part, now: number): void;
+  appendLine(out: ByteBuilder, buf: Buffer, start: number, end: number, part: Part, now: number, trusted?: boolean): void;
   /**
    * Appends a record crew's own code in the child wrote (marked: see ./own-record-mark.ts), in
-   * json: a complete JSON object without tag fields by construction, so its bytes are kept and
-   * the tags go in before its closing brace, nothing decoded or parsed. False, and nothing
-   * appended, when the line is not even shaped like an object (crew never writes such a line).
+   * json: a complete record of the contract without tag fields by construction, so its bytes are
+   * kept and the tags go in before its closing brace, nothing decoded or parsed. False, and
+   * nothing appended, when the line is not even shaped like an object (crew never writes such a
+   * line).
    */
   appendOwn(out: ByteBuilder, buf: Buffer, start: number, end: number): boolean;
   /** The record of a line given as text, in the stream's format, ending in "\n". */
-  text(line: string, part: Part, now: number): string;
+  text(line: string, part: Part, now: number, trusted?: boolean): string;
   /** The record as one JSON line without "\n", whatever the stream's format: for files. */
-  json(line: string, part: Part, now: number): string;
-  /** The record's level: the stream's (stdout info, stderr error) or the JSON line's own. */
-  level(line: string, part: Part): string;
+  json(line: string, part: Part, now: number, trusted?: boolean): string;
+  /** The record's level: the stream's (stdout info, stderr error) or the JSON record's own. */
+  level(line: string, part: Part, trusted?: boolean): string;
 }
 
 export interface Formatter {
@@ -71,29 +82,34 @@ export interface Formatter {
 
 export const CONTINUED_MARK = ' ⏎';
 
-const STREAM_LEVEL: Record<StreamName, string> = { stdout: 'info', stderr: 'error' };
+const STREAM_LEVEL: Record<StreamName, Level> = { stdout: 'info', stderr: 'error' };
+
+interface Shared {
+  width: number;
+  readonly palette: Palette | undefined;
+}
 
 export function createFormatter(options: FormatterOptions): Formatter {
   if (options.format !== 'json' && options.format !== 'pretty') {
     throw new TypeError(`log format must be "json" or "pretty", got ${JSON.stringify(options.format)}`);
   }
-  const state = { width: checkWidth(options.tagWidth ?? 0) };
   const { format, color } = options;
+  const shared: Shared = { width: checkWidth(options.tagWidth ?? 0), palette: color ? new Palette() : undefined };
   return {
     format,
     color,
     get tagWidth() {
-      return state.width;
+      return shared.width;
     },
     setTagWidth(width: number) {
-      state.width = checkWidth(width);
+      shared.width = checkWidth(width);
     },
     forStream(tags, stream) {
-      return new ChildStreamFormat(tags, stream, format, color, state);
+      return new ChildStreamFormat(tags, stream, format, color, shared);
     },
     record(tags, level, message, fields, now) {
       if (format === 'json') return `${jsonRecord(tags, level, message, fields, now)}\n`;
-      return prettyLines(prettyPrefix(tags, color, state.width, now), prettyText(level, message, fields, color));
+      return prettyLines(prettyPrefix(tags, shared.palette, shared.width, now), prettyText(level, message, fields, color));
     },
     jsonRecord,
   };
@@ -111,8 +127,9 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 
 class ChildStreamFormat implements StreamFormat {
-  private readonly level0: string;
+  private readonly level0: Level;
   private readonly tagsJson: string;
+  private readonly tagTexts: TagTexts;
   private readonly jsonHead: string;
   private readonly jsonTail: string;
   private readonly jsonTailContinued: string;
@@ -120,7 +137,7 @@ class ChildStreamFormat implements StreamFormat {
   private readonly jsonTailContinuedBytes: Buffer;
   private readonly tagsCloseBytes: Buffer;
   private readonly continuedBytes = Buffer.from(`${CONTINUED_MARK}\n`);
-  private readonly escapes = new EscapeScanner();
+  private readonly scan: ByteScan;
   private jsonMs = Number.NaN;
   private jsonPrefix = '';
   private jsonPrefixBytes = Buffer.alloc(0);
@@ -129,37 +146,39 @@ class ChildStreamFormat implements StreamFormat {
   private prettyWidth = -1;
   private prettyPrefix = '';
   private prettyPrefixBytes = Buffer.alloc(0);
-  // text() and then json() or level() are asked about the same line; parse it once.
-  private parsedLine: string | undefined;
-  private parsedValue: Fields | undefined;
+  // text() and then json() or level() are asked about the same line; read it once.
+  private readLine: string | undefined;
+  private readTrusted = false;
+  private readValue: ChildRecord | undefined;
 
   constructor(
     private readonly tags: Tags,
     stream: StreamName,
     private readonly format: LogFormat,
     private readonly color: boolean,
-    private readonly state: { width: number },
+    private readonly shared: Shared,
   ) {
     this.level0 = STREAM_LEVEL[stream];
     this.tagsJson = tagsJson(tags);
+    this.tagTexts = { component: JSON.stringify(tags.component), instance: String(tags.instance), pid: String(tags.pid) };
     this.jsonHead = `","level":"${this.level0}","message":`;
     this.jsonTail = `,"stream":"${stream}",${this.tagsJson}}`;
     this.jsonTailContinued = `,"stream":"${stream}","continued":true,${this.tagsJson}}`;
     this.jsonTailBytes = Buffer.from(`"${this.jsonTail}\n`);
     this.jsonTailContinuedBytes = Buffer.from(`"${this.jsonTailContinued}\n`);
     this.tagsCloseBytes = Buffer.from(`,${this.tagsJson}}\n`);
+    this.scan = new ByteScan(format);
   }
 
-  appendLine(out: ByteBuilder, buf: Buffer, start: number, end: number, part: Part, now: number): void {
+  appendLine(out: ByteBuilder, buf: Buffer, start: number, end: number, part: Part, now: number, trusted = false): void {
     if (part === WHOLE && buf[start] === OPEN_BRACE) {
-      const line = buf.toString('utf8', start, end);
-      if (this.format === 'json' && this.appendOwnRecord(out, buf, start, end, line)) return;
-      out.string(this.text(line, part, now));
+      out.string(this.text(buf.toString('utf8', start, end), part, now, trusted));
       return;
     }
+    const clean = this.scan.clean(buf, start, end);
     if (this.format === 'json') {
       this.stampJson(now);
-      if (this.escapes.clean(buf, start, end)) {
+      if (clean) {
         out.bytes(this.jsonPrefixQuoteBytes);
         out.bytes(buf, start, end);
       } else {
@@ -170,6 +189,10 @@ class ChildStreamFormat implements StreamFormat {
       return;
     }
     this.stampPretty(now);
+    if (!clean) {
+      out.string(this.plainPretty(buf.toString('utf8', start, end), part));
+      return;
+    }
     out.bytes(this.prettyPrefixBytes);
     out.bytes(buf, start, end);
     if (part === CONTINUED) out.bytes(this.continuedBytes);
@@ -185,38 +208,39 @@ class ChildStreamFormat implements StreamFormat {
     return true;
   }
 
-  // The bytes of a complete record are copied, the tags spliced in before its closing brace:
-  // the same record retag() makes of its text, without building and encoding a string. Bytes
-  // that are not UTF-8 were decoded to U+FFFD, and are left to retag() so that what goes out is
-  // UTF-8 (a line that really holds U+FFFD takes that way too, to the same result).
-  private appendOwnRecord(out: ByteBuilder, buf: Buffer, start: number, end: number, line: string): boolean {
-    const record = this.parse(line);
-    if (record === undefined || !isOwnRecord(record) || line.indexOf('\uFFFD') !== -1) return false;
-    // parse() accepted the line, so its last byte but trailing spaces, tabs and CRs is the brace.
-    let close = end - 1;
-    while (close > start && buf[close] !== CLOSE_BRACE) close--;
-    out.bytes(buf, start, close);
-    out.bytes(this.tagsCloseBytes);
-    return true;
-  }
-
-  text(line: string, part: Part, now: number): string {
-    if (this.format === 'json') return `${this.json(line, part, now)}\n`;
-    this.stampPretty(now);
-    const record = part === WHOLE ? this.parse(line) : undefined;
+  text(line: string, part: Part, now: number, trusted = false): string {
+    if (this.format === 'json') return `${this.json(line, part, now, trusted)}\n`;
+    const record = part === WHOLE ? this.read(line, trusted) : undefined;
     if (record !== undefined) {
-      return prettyLines(this.prettyPrefix, prettyText(stringOr(record.level, this.level0), record.message, record, this.color));
+      this.stampPretty(record.ownTimestamp === undefined ? now : ownTime(record.ownTimestamp, now));
+      return prettyLines(this.prettyPrefix, prettyChildText(record, this.color));
     }
-    if (part === CONTINUED) return `${this.prettyPrefix}${line}${CONTINUED_MARK}\n`;
-    if (line.indexOf('\n') !== -1) return prettyLines(this.prettyPrefix, line);
-    return `${this.prettyPrefix}${line}\n`;
+    this.stampPretty(now);
+    return this.plainPretty(line, part);
   }
 
-  json(line: string, part: Part, now: number): string {
+  json(line: string, part: Part, now: number, trusted = false): string {
+    const record = part === WHOLE ? this.read(line, trusted) : undefined;
+    if (record !== undefined) {
+      // A trusted record that needs nothing but its tags keeps its text, as appendOwn() does.
+      if (record.ownTimestamp !== undefined && record.intact) return `${line.slice(0, line.lastIndexOf('}'))},${this.tagsJson}}`;
+      return childRecordJson(record, isoTime(now), this.tagsJson);
+    }
     this.stampJson(now);
-    const record = part === WHOLE ? this.parse(line) : undefined;
-    if (record !== undefined) return this.retag(line, record, now);
     return `${this.jsonPrefix}${JSON.stringify(line)}${part === CONTINUED ? this.jsonTailContinued : this.jsonTail}`;
+  }
+
+  level(line: string, part: Part, trusted = false): string {
+    const record = part === WHOLE ? this.read(line, trusted) : undefined;
+    return record === undefined ? this.level0 : record.level;
+  }
+
+  // A plain line (or the lines of a stderr group) in pretty, the prefix stamped already.
+  private plainPretty(line: string, part: Part): string {
+    const text = visible(line);
+    if (part === CONTINUED) return `${this.prettyPrefix}${text}${CONTINUED_MARK}\n`;
+    if (text.indexOf('\n') !== -1) return prettyLines(this.prettyPrefix, text);
+    return `${this.prettyPrefix}${text}\n`;
   }
 
   private stampJson(now: number): void {
@@ -228,56 +252,26 @@ class ChildStreamFormat implements StreamFormat {
   }
 
   private stampPretty(now: number): void {
-    if (now === this.prettyMs && this.state.width === this.prettyWidth) return;
+    if (now === this.prettyMs && this.shared.width === this.prettyWidth) return;
     this.prettyMs = now;
-    this.prettyWidth = this.state.width;
-    this.prettyPrefix = prettyPrefix(this.tags, this.color, this.prettyWidth, now);
+    this.prettyWidth = this.shared.width;
+    this.prettyPrefix = prettyPrefix(this.tags, this.shared.palette, this.prettyWidth, now);
     this.prettyPrefixBytes = Buffer.from(this.prettyPrefix);
   }
 
-  level(line: string, part: Part): string {
-    const record = part === WHOLE ? this.parse(line) : undefined;
-    return record === undefined ? this.level0 : stringOr(record.level, this.level0);
-  }
-
-  private parse(line: string): Fields | undefined {
-    if (line.charCodeAt(0) !== 123 /* { */) return undefined;
-    if (line !== this.parsedLine) {
-      this.parsedLine = line;
-      this.parsedValue = parseJsonObject(line);
+  private read(line: string, trusted: boolean): ChildRecord | undefined {
+    if (line.charCodeAt(0) !== OPEN_BRACE) return undefined;
+    if (line !== this.readLine || trusted !== this.readTrusted) {
+      this.readLine = line;
+      this.readTrusted = trusted;
+      this.readValue = readChildRecord(line, this.level0, this.tagTexts, trusted);
     }
-    return this.parsedValue;
-  }
-
-  // A JSON line keeps its own text: a complete record gets the tags before its closing brace,
-  // one missing a field gets what is missing and the tags in front; it is re-serialised only
-  // when the child wrote tag fields of its own, which crew overrides.
-  private retag(line: string, record: Fields, now: number): string {
-    if (isOwnRecord(record)) return `${line.slice(0, line.lastIndexOf('}'))},${this.tagsJson}}`;
-    if (Object.hasOwn(record, 'component') || Object.hasOwn(record, 'instance') || Object.hasOwn(record, 'pid')) {
-      const { component, instance, pid } = this.tags;
-      return JSON.stringify({ timestamp: isoTime(now), level: this.level0, message: '', ...record, component, instance, pid });
-    }
-    let head = '{';
-    if (!Object.hasOwn(record, 'timestamp')) head += `"timestamp":"${isoTime(now)}",`;
-    if (!Object.hasOwn(record, 'level')) head += `"level":"${this.level0}",`;
-    if (!Object.hasOwn(record, 'message')) head += '"message":"",';
-    head += this.tagsJson;
-    if (Object.keys(record).length === 0) return `${head}}`;
-    const close = line.lastIndexOf('}');
-    return `${head},${line.slice(1, close + 1)}`;
+    return this.readValue;
   }
 }
 
-// A record that needs nothing from crew but its tags: it has the fields every record has, of
-// the types they have, and none of the fields crew sets (which would be overridden).
-function isOwnRecord(record: Fields): boolean {
-  return (
-    typeof record.timestamp === 'string' &&
-    typeof record.level === 'string' &&
-    typeof record.message === 'string' &&
-    !Object.hasOwn(record, 'component') &&
-    !Object.hasOwn(record, 'instance') &&
-    !Object.hasOwn(record, 'pid')
-  );
+// A trusted record's own time, for its pretty prefix; crew's time when it does not read as one.
+function ownTime(timestampJson: string, now: number): number {
+  const ms = Date.parse(timestampJson.slice(1, -1));
+  return Number.isNaN(ms) ? now : ms;
 }

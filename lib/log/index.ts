@@ -17,6 +17,6 @@ export { isLevel, levelRank, passes } from './levels.js';
 export { CONTINUED, DEFAULT_MAX_LINE_BYTES, LineSplitter, PLAIN, WHOLE, type LineSink, type Part } from './line-splitter.js';
 export { DEFAULT_STALL_MS } from './file-sink.js';
 export { Output, type FileBatch, type OutputOptions } from './output.js';
-export { parseJsonObject, type Fields } from './record-text.js';
+export { type Fields } from './record-text.js';
 export { DEFAULT_GROUP_IDLE_MS, relayChild, type RelayOptions } from './relay.js';
 export { CREW_COMPONENT, tagText, tagWidth, type Tags } from './tags.js';

@@ -1,9 +1,13 @@
-// Turns a child's output chunks into whole lines. A chunk may end anywhere: in the middle of a
-// line, between `\r` and `\n`, inside a multi-byte UTF-8 character; the splitter keeps the
-// partial tail until more data or the end of the stream, so every line comes out whole and
+// Turns a child's output chunks into whole lines. A line ends with "\n", "\r\n", or a lone
+// "\r": a progress bar that redraws itself with "\r" and never writes "\n" gives one line per
+// redraw instead of being held until the child's exit (a "\r" that ends an empty line, as the
+// one that starts a redraw after a "\n" does, gives none). A chunk may end anywhere: in the
+// middle of a line, between "\r" and "\n" (the "\r" ends the line at once, and a "\n" that
+// starts the next chunk completes it), inside a multi-byte UTF-8 character; the splitter keeps
+// the partial tail until more data or the end of the stream, so every line comes out whole and
 // exactly once. A line longer than the limit is cut into pieces of at most the limit (in
 // bytes, never inside a UTF-8 character) that concatenate to the original: nothing is dropped,
-// and a child that never writes "\n" cannot make the primary buffer without bound.
+// and a child that never ends a line cannot make the primary buffer without bound.
 //
 // Lines are handed out as byte ranges of the chunk they arrived in, so relaying a line needs
 // no decoding; every line handed out is valid UTF-8 (invalid bytes become U+FFFD, as a string
@@ -22,17 +26,24 @@ export const PLAIN: Part = 2;
 
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
 
-/** Receives the line `buf[start, end)` (without its "\n" or "\r\n"). */
+/** Receives the line `buf[start, end)` (without its "\n", "\r\n" or "\r"). */
 export type LineSink = (buf: Buffer, start: number, end: number, part: Part) => void;
 
 const LF = 10;
 const CR = 13;
+const NO_CR = 0;
+const EMITTED = 1;
+const EMPTY_PENDING = 2;
+const NOTHING = Buffer.alloc(0);
 
 export class LineSplitter {
   readonly maxLineBytes: number;
   private tail: Buffer | undefined;
   // Pieces of the current line have been emitted; what ends it is its last piece.
   private splitting = false;
+  // The last chunk ended with "\r", which ended a line: a "\n" first in the next completes
+  // it. EMPTY_PENDING: the line it ended was empty, and is a line only if that "\n" comes.
+  private afterCR: 0 | 1 | 2 = NO_CR;
 
   constructor(maxLineBytes: number = DEFAULT_MAX_LINE_BYTES) {
     if (!Number.isInteger(maxLineBytes) || maxLineBytes < 4) {
@@ -43,6 +54,19 @@ export class LineSplitter {
 
   /** Feeds a chunk; calls `sink` for every line it completes, in order. */
   push(chunk: Buffer, sink: LineSink): void {
+    if (this.afterCR !== NO_CR) {
+      if (chunk[0] === LF) {
+        if (this.afterCR === EMPTY_PENDING) sink(NOTHING, 0, 0, WHOLE);
+        chunk = chunk.subarray(1);
+      }
+      this.afterCR = NO_CR;
+    }
+    if (chunk.length === 0) return;
+    // Most output has no "\r" at all: one memchr per chunk keeps it on the way of "\n" alone.
+    if (chunk.indexOf(CR) !== -1) {
+      this.pushWithCR(chunk, sink);
+      return;
+    }
     let from = 0;
     if (this.tail !== undefined) {
       const nl = chunk.indexOf(LF);
@@ -71,13 +95,66 @@ export class LineSplitter {
   end(sink: LineSink): void {
     const tail = this.tail;
     this.tail = undefined;
+    this.afterCR = NO_CR;
     if (tail === undefined) {
       if (this.splitting) this.emitLong(Buffer.alloc(0), 0, 0, sink);
       return;
     }
     const clean = valid(tail, 0, tail.length);
-    const end = clean[clean.length - 1] === CR ? clean.length - 1 : clean.length;
-    if (end > 0 || this.splitting) this.emitLong(clean, 0, end, sink);
+    if (clean.length > 0 || this.splitting) this.emitLong(clean, 0, clean.length, sink);
+  }
+
+  // The way of a chunk that holds a "\r": each "\n", "\r\n" or lone "\r" ends a line.
+  private pushWithCR(chunk: Buffer, sink: LineSink): void {
+    let buf = chunk;
+    if (this.tail !== undefined) {
+      buf = Buffer.concat([this.tail, chunk]);
+      this.tail = undefined;
+    }
+    // Up to the last line end: whole lines; after it, the tail.
+    let end = Math.max(buf.lastIndexOf(LF), buf.lastIndexOf(CR)) + 1;
+    if (!isUtf8(buf.subarray(0, end))) {
+      // Decoding replaces bad bytes with U+FFFD (never a "\r" or "\n"): the line ends stay.
+      const head = Buffer.from(buf.toString('utf8', 0, end));
+      buf = Buffer.concat([head, buf.subarray(end)]);
+      end = head.length;
+    }
+    let at = 0;
+    let nextLF = -1;
+    let nextCR = -1;
+    while (at < end) {
+      if (nextLF < at) nextLF = indexOr(buf, LF, at, end);
+      if (nextCR < at) nextCR = indexOr(buf, CR, at, end);
+      if (nextLF === end && nextCR === end) break; // cannot be: buf[end - 1] ends a line
+      if (nextLF < nextCR) {
+        this.emitLine(buf, at, nextLF, sink);
+        at = nextLF + 1;
+        continue;
+      }
+      const cr = nextCR;
+      if (buf[cr + 1] === LF) {
+        this.emitLine(buf, at, cr, sink);
+        at = cr + 2;
+        continue;
+      }
+      // A lone "\r" (one that is the last byte there is may yet be half of a "\r\n").
+      if (cr > at || this.splitting) {
+        this.emitLine(buf, at, cr, sink);
+        if (cr + 1 === buf.length) this.afterCR = EMITTED;
+      } else if (cr + 1 === buf.length) {
+        this.afterCR = EMPTY_PENDING;
+      }
+      at = cr + 1;
+    }
+    if (end < buf.length) {
+      this.tail = buf.subarray(end);
+      if (this.tail.length > this.maxLineBytes) this.cutTail(sink);
+    }
+  }
+
+  private emitLine(buf: Buffer, start: number, end: number, sink: LineSink): void {
+    if (end - start > this.maxLineBytes || this.splitting) this.emitLong(buf, start, end, sink);
+    else sink(buf, start, end, WHOLE);
   }
 
   // `buf[start, end)` is one or more complete lines, the last ending in "\n".
@@ -111,14 +188,13 @@ export class LineSplitter {
   }
 
   // The tail is a line still being written; once it exceeds the limit its front is emitted as
-  // continued pieces. A trailing "\r" stays behind, since a "\n" may be about to pair with it,
-  // and so does at least one byte more, so the line's last piece is never empty.
+  // continued pieces. At least one byte stays behind, so the line's last piece is never empty.
+  // (A tail holds no "\r": that would have ended the line.)
   private cutTail(sink: LineSink): void {
     const tail = this.tail;
     if (tail === undefined) return;
-    const body = tail[tail.length - 1] === CR ? tail.length - 1 : tail.length;
     let from = 0;
-    while (body - from > this.maxLineBytes) {
+    while (tail.length - from > this.maxLineBytes) {
       const cut = charBoundary(tail, from, from + this.maxLineBytes);
       const piece = valid(tail, from, cut);
       sink(piece, 0, piece.length, CONTINUED);
@@ -136,6 +212,12 @@ function charBoundary(buf: Buffer, from: number, at: number): number {
   while (cut > from && ((buf[cut] ?? 0) & 0xc0) === 0x80) cut--;
   // Only invalid input has no boundary within the last bytes; cut it where it is.
   return cut === from || at - cut > 3 ? at : cut;
+}
+
+// The first `byte` in `buf[from, end)`, or `end` when there is none.
+function indexOr(buf: Buffer, byte: number, from: number, end: number): number {
+  const at = buf.indexOf(byte, from);
+  return at === -1 || at >= end ? end : at;
 }
 
 function valid(buf: Buffer, start: number, end: number): Buffer {

@@ -110,6 +110,11 @@ export class Output extends EventEmitter {
     return this.closing;
   }
 
+  /** Reports `text` (a line ending in "\n") on stderr: a notice about the stream itself. */
+  notice(text: string): void {
+    this.report(text);
+  }
+
   private awaitDrain(): boolean {
     if (!this.waitingDrain) {
       this.waitingDrain = true;

@@ -11,14 +11,19 @@
 //   lines that follow it and look like its continuation (indented, empty, or a closing
 //   bracket) join it. It is released by the next line that does not continue it, by the end
 //   of the stream, or after `groupIdleMs` without more stderr, so nothing waits for long.
+// - Nothing a child writes stops it: the formatter is built never to throw on any line, and
+//   should a line still fail to render (a bug), the line is relayed as escaped plain text,
+//   the failure reported once on stderr, and the stream goes on.
 
 import type { Readable } from 'node:stream';
 import { ByteBuilder } from './byte-builder.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, PLAIN, WHOLE, type Part } from './line-splitter.js';
 import type { Formatter, StreamFormat, StreamName } from './formatter.js';
 import type { Output } from './output.js';
-import type { Tags } from './tags.js';
+import { tagText, type Tags } from './tags.js';
 import { markPrefix, RECORD_SEPARATOR } from './own-record-mark.js';
+import { clockTime, isoTime } from './time.js';
+import { visible } from './visible.js';
 
 export interface RelayOptions {
   stdout: Readable | null;
@@ -55,6 +60,9 @@ class StreamRelay {
   private readonly groupIdleMs: number;
   private readonly maxGroup: number;
   private readonly jsonText: boolean;
+  private readonly name: StreamName;
+  private readonly tags: Tags;
+  private failureReported = false;
   /** `RS token`, on stdout when the child has a mark; empty otherwise. */
   private readonly mark: Buffer;
   private now = 0;
@@ -76,6 +84,8 @@ class StreamRelay {
     name: StreamName,
     options: RelayOptions,
   ) {
+    this.name = name;
+    this.tags = options.tags;
     this.format = options.formatter.forStream(options.tags, name);
     this.jsonText = options.formatter.format === 'json';
     this.mark = name === 'stdout' && options.recordMark !== undefined ? Buffer.from(markPrefix(options.recordMark)) : EMPTY;
@@ -129,12 +139,30 @@ class StreamRelay {
   };
 
   private readonly sink = (buf: Buffer, start: number, end: number, part: Part): void => {
+    const mark = this.out.length;
+    const files = this.fileText.length;
+    const levels = this.levels.length;
+    try {
+      this.route(buf, start, end, part);
+    } catch (err) {
+      // Only a bug can get here: what was appended of this line is taken back, and the line
+      // goes out as the plainest record there is.
+      this.out.rewind(mark);
+      this.fileText = this.fileText.slice(0, files);
+      this.levels.length = levels;
+      this.fallback(buf.toString('utf8', start, end), err);
+    }
+  };
+
+  private route(buf: Buffer, start: number, end: number, part: Part): void {
     if (!this.group) {
       if (this.mark.length > 0 && buf[start] === RECORD_SEPARATOR && this.marked(buf, start, end)) {
         start += this.mark.length;
         // A whole one is a record crew wrote: copied, never parsed. The first piece of an
         // over-long one is only rid of its mark.
         if (part === WHOLE && this.jsonText && !this.output.hasTransports && this.format.appendOwn(this.out, buf, start, end)) return;
+        this.add(buf, start, end, part, part === WHOLE);
+        return;
       }
       this.add(buf, start, end, part);
       return;
@@ -155,7 +183,23 @@ class StreamRelay {
     } else {
       this.add(buf, start, end, part);
     }
-  };
+  }
+
+  private fallback(line: string, err: unknown): void {
+    const { component, instance, pid } = this.tags;
+    const level = this.name === 'stderr' ? 'error' : 'info';
+    const json = JSON.stringify({ timestamp: isoTime(this.now), level, message: line, stream: this.name, component, instance, pid });
+    this.out.string(this.jsonText ? `${json}\n` : `${clockTime(this.now)} ${tagText(this.tags)} | ${visible(line)}\n`);
+    if (this.output.hasTransports) {
+      this.fileText += `${json}\n`;
+      this.levels.push(level);
+    }
+    if (!this.failureReported) {
+      this.failureReported = true;
+      const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      this.output.notice(`crew: a line of ${tagText(this.tags)} could not be formatted (${what}); it was relayed as plain text. This is a bug in crew: please report it with the line.\n`);
+    }
+  }
 
   // Compared in JavaScript: the mark is 9 bytes, and a call of Buffer.compare per record (into
   // C++, with its argument checks) cost more than the loop.
@@ -176,20 +220,23 @@ class StreamRelay {
     else this.addText(heldBuf.toString('utf8', heldStart, heldEnd) + heldMore, PLAIN);
   }
 
-  private add(buf: Buffer, start: number, end: number, part: Part): void {
-    if (this.output.hasTransports) this.addText(buf.toString('utf8', start, end), part);
-    else this.format.appendLine(this.out, buf, start, end, part, this.now);
+  // `trusted`: a whole line that came with the child's mark.
+  private add(buf: Buffer, start: number, end: number, part: Part, trusted = false): void {
+    if (this.output.hasTransports) this.addText(buf.toString('utf8', start, end), part, trusted);
+    else this.format.appendLine(this.out, buf, start, end, part, this.now, trusted);
   }
 
-  private addText(line: string, part: Part): void {
+  private addText(line: string, part: Part, trusted = false): void {
     if (!this.output.hasTransports) {
-      this.out.string(this.format.text(line, part, this.now));
+      this.out.string(this.format.text(line, part, this.now, trusted));
       return;
     }
-    const json = this.format.json(line, part, this.now);
-    this.out.string(this.jsonText ? `${json}\n` : this.format.text(line, part, this.now));
+    const json = this.format.json(line, part, this.now, trusted);
+    const text = this.jsonText ? `${json}\n` : this.format.text(line, part, this.now, trusted);
+    const level = this.format.level(line, part, trusted);
+    this.out.string(text);
     this.fileText += `${json}\n`;
-    this.levels.push(this.format.level(line, part));
+    this.levels.push(level);
   }
 
   private commit(): void {

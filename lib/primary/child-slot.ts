@@ -1,42 +1,26 @@
-// One supervised instance of a component (`server.2`, say). It is responsible for:
-// - forking the child and relaying its stdout/stderr into the log stream;
-// - tracking readiness (`readyTimeout`), heartbeats and the last exit;
-// - stopping it by a deadline (then SIGKILL) or killing it at once;
-// - reporting every exit to its owner, which alone decides whether to restart.
-// A stop that was asked for is told apart from a crash by `requested`, as cluster's
-// exitedAfterDisconnect does.
-import type { Worker } from 'node:cluster';
+// One supervised instance of a component (`server.2`, say), and the only writer of its state:
+// the child that serves it now (`current`), a replacement on trial, children it replaced that
+// are still draining, a pending restart (backoff), given up (failed), its restart count and its
+// last resource sample. It carries out what the supervisor decides — start, restart after a
+// delay, replace, stop, kill — and reports each exit of its current child to the supervisor,
+// which alone decides what happens next. The exits of a replacement on trial and of replaced
+// children are not crashes: they are the slot's own business, reported only as events.
 import type { SupervisorConfig } from '../config/types.js';
 import type { ChildSpec } from '../protocol/child-spec.js';
-import { message, parseChildMessage, type ChildMessage, type QueueBody } from '../protocol/messages.js';
-import { relayChild, type Formatter, type Output, type CrewLogger } from '../log/index.js';
-import { forkChild } from './fork-child.js';
-import { newRecordMark } from '../log/own-record-mark.js';
+import type { QueueBody } from '../protocol/messages.js';
+import type { CrewLogger, Formatter, Output } from '../log/index.js';
+import { Child, type ExitInfo } from './child.js';
 
 export type SlotState = 'starting' | 'ready' | 'stopping' | 'backoff' | 'failed' | 'stopped';
 
-export interface ExitInfo {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** ms the child was up. */
-  uptime: number;
-  /** The exit was asked for (stop or kill), not a crash. */
-  requested: boolean;
-  /** The child had to be SIGKILLed at the grace. */
-  killedAtGrace: boolean;
-  /** The child reported a failure a restart cannot mend. */
-  fatal?: string;
-  /** Why crew killed it (ready timeout, watchdog), when it did. */
-  reason?: string;
-  at: number;
-}
-
 export interface SlotOwner {
-  /** Who the slot's child is; the slot adds what is drawn anew for each process. */
+  /** Who the slot's child is; the child adds what is drawn anew for each process. */
   spec(slot: ChildSlot): Omit<ChildSpec, 'recordMark'>;
-  onReady(slot: ChildSlot): void;
-  onExit(slot: ChildSlot, info: ExitInfo): void;
-  onQueueMessage(slot: ChildSlot, body: QueueBody): void;
+  onQueueMessage(child: Child, body: QueueBody): void;
+  /** Every exit of every child of the slot, after its output was relayed. */
+  onChildExit(child: Child, info: ExitInfo): void;
+  /** The current child exited without being asked to: the owner decides what follows. */
+  onCrash(slot: ChildSlot, info: ExitInfo): void;
 }
 
 export interface SlotDeps {
@@ -47,35 +31,26 @@ export interface SlotDeps {
   formatter: Formatter;
 }
 
-/** A child that exited keeps its pipes open only while something it spawned holds them. */
-const RELAY_WAIT_AFTER_EXIT_MS = 1000;
+export interface ResourceSample {
+  rss: number;
+  cpu: number;
+}
+
+/** How a replacement went: the new child is ready, or why not. */
+export type Replacement = { ok: true } | { ok: false; reason: string };
 
 export class ChildSlot {
-  state: SlotState = 'stopped';
-  pid: number | undefined;
-  restarts = 0;
-  /** Consecutive quick failures, for the backoff exponent. */
-  attempt = 0;
-  startedAt = 0;
-  readyAt: number | undefined;
-  lastBeat = 0;
-  lastExit: ExitInfo | undefined;
-  rss: number | undefined;
-  cpu: number | undefined;
-
-  private worker: Worker | undefined;
-  /** The child said `listening`; until then messages for it wait in `unsent`. */
-  private listening = false;
-  private unsent: unknown[] = [];
-  private requested = false;
-  private killedAtGrace = false;
-  private fatal: string | undefined;
-  private killReason: string | undefined;
-  private readyTimer: NodeJS.Timeout | undefined;
-  private killTimer: NodeJS.Timeout | undefined;
+  private current: Child | undefined;
+  private trial: Child | undefined;
+  private readonly leaving = new Set<Child>();
   private backoffTimer: NodeJS.Timeout | undefined;
-  private exited: Promise<void> = Promise.resolve();
-  private readonly settleWaiters: Array<() => void> = [];
+  private failed = false;
+  /** Stopped or killed as a whole (shutdown, give-up): nothing starts again until revived. */
+  private halted = false;
+  private restartCount = 0;
+  private lastSample: ResourceSample | undefined;
+  private samplesOver = 0;
+  private last: ExitInfo | undefined;
 
   constructor(
     readonly component: string,
@@ -87,176 +62,207 @@ export class ChildSlot {
     return `${this.component}.${this.instance}`;
   }
 
+  get state(): SlotState {
+    if (this.failed) return 'failed';
+    if (this.backoffTimer) return 'backoff';
+    if (!this.current) return 'stopped';
+    return this.current.state === 'exited' ? 'stopped' : this.current.state;
+  }
+
+  /** The child serving this instance now. */
+  get child(): Child | undefined {
+    return this.current;
+  }
+
   get running(): boolean {
-    return this.worker !== undefined;
+    return this.current !== undefined;
+  }
+
+  get restarts(): number {
+    return this.restartCount;
+  }
+
+  get sample(): ResourceSample | undefined {
+    return this.lastSample;
+  }
+
+  /** Consecutive memory samples above the limit, for the memory verdict. */
+  get overLimit(): number {
+    return this.samplesOver;
+  }
+
+  /** Why the current child says it is degraded (its Redis is lost), while it says so. */
+  get degraded(): string | undefined {
+    return this.current?.degraded;
+  }
+
+  get lastExit(): ExitInfo | undefined {
+    return this.last;
+  }
+
+  /** Every live process of this instance: current, on trial, draining. */
+  children(): Child[] {
+    return [this.current, this.trial, ...this.leaving].filter((child): child is Child => child !== undefined);
   }
 
   start(): void {
-    if (this.worker) return;
-    clearTimeout(this.backoffTimer);
-    const { owner, policy, log, output, formatter } = this.deps;
-    this.requested = false;
-    this.listening = false;
-    this.unsent = [];
-    this.killedAtGrace = false;
-    this.fatal = undefined;
-    this.killReason = undefined;
-    this.readyAt = undefined;
-    this.state = 'starting';
-    this.startedAt = Date.now();
-    this.lastBeat = this.startedAt;
-
-    const recordMark = newRecordMark();
-    const worker = forkChild({ ...owner.spec(this), recordMark });
-    this.worker = worker;
-    const pid = worker.process.pid ?? 0;
-    this.pid = pid;
-    const relayed = relayChild({
-      stdout: worker.process.stdout,
-      stderr: worker.process.stderr,
-      tags: { component: this.component, instance: this.instance, pid },
-      formatter,
-      output,
-      recordMark,
-    });
-    log.info(`${this.tag} started (pid ${pid})`, { child: this.tag, childPid: pid });
-
-    this.readyTimer = setTimeout(() => {
-      if (this.state !== 'starting') return;
-      this.killReason = `not ready within ${policy.readyTimeout} ms`;
-      log.error(`${this.tag} was ${this.killReason}: killing it (a failed start)`, { child: this.tag, childPid: pid });
-      worker.process.kill('SIGKILL');
-    }, policy.readyTimeout);
-
-    worker.on('message', (raw: unknown) => {
-      const msg = parseChildMessage(raw);
-      if (msg) this.handlers[msg.act](msg as never);
-    });
-    worker.on('error', (error: Error) => {
-      log.warn(`${this.tag}: IPC error: ${error.message}`, { child: this.tag, childPid: pid });
-    });
-    this.exited = new Promise((resolve) => {
-      worker.process.once('exit', (code, signal) => {
-        void this.afterExit(relayed, code, signal).then(resolve);
-      });
-    });
+    if (this.current || this.failed || this.halted) return;
+    this.cancelBackoff();
+    this.current = this.fork();
+    this.samplesOver = 0;
   }
 
-  private readonly handlers: { [A in ChildMessage['act']]: (msg: Extract<ChildMessage, { act: A }>) => void } = {
-    waiting: () => undefined, // fork-child's business
-    listening: () => {
-      this.listening = true;
-      for (const msg of this.unsent.splice(0)) this.send(msg);
-    },
-    ready: () => {
-      if (this.state !== 'starting') return;
-      clearTimeout(this.readyTimer);
-      this.state = 'ready';
-      this.readyAt = Date.now();
-      this.deps.log.info(`${this.tag} ready in ${this.readyAt - this.startedAt} ms`, { child: this.tag, childPid: this.pid, ms: this.readyAt - this.startedAt });
-      this.deps.owner.onReady(this);
-      this.settle();
-    },
-    heartbeat: () => {
-      this.lastBeat = Date.now();
-    },
-    fatal: (msg) => {
-      this.fatal = msg.message;
-    },
-    queue: (msg) => this.deps.owner.onQueueMessage(this, msg.body),
-  };
-
-  private async afterExit(relayed: Promise<void>, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
-    clearTimeout(this.readyTimer);
-    clearTimeout(this.killTimer);
-    // The child's last lines belong before the record of its exit.
-    let waitTimer: NodeJS.Timeout | undefined;
-    await Promise.race([relayed, new Promise((resolve) => (waitTimer = setTimeout(resolve, RELAY_WAIT_AFTER_EXIT_MS)))]);
-    clearTimeout(waitTimer);
-    const at = Date.now();
-    const info: ExitInfo = {
-      code,
-      signal,
-      uptime: at - this.startedAt,
-      requested: this.requested,
-      killedAtGrace: this.killedAtGrace,
-      at,
-      ...(this.fatal ? { fatal: this.fatal } : {}),
-      ...(this.killReason ? { reason: this.killReason } : {}),
-    };
-    this.worker = undefined;
-    this.lastExit = info;
-    this.rss = undefined;
-    this.cpu = undefined;
-    this.state = 'stopped';
-    const how = signal ? `signal ${signal}` : `code ${code}`;
-    const level = info.requested && !info.killedAtGrace && (code === 0 || code === null) ? 'info' : 'warn';
-    this.deps.log[level](`${this.tag} exited with ${how} after ${info.uptime} ms${info.requested ? '' : ' (unexpected)'}`, {
-      child: this.tag,
-      childPid: this.pid,
-      code,
-      signal,
-    });
-    this.deps.owner.onExit(this, info);
-    this.settle();
-  }
-
-  send(msg: unknown): void {
-    if (!this.worker?.isConnected()) return;
-    if (this.listening) this.worker.send(msg as never);
-    else this.unsent.push(msg);
-  }
-
-  /** Waits `delay` ms in state `backoff`, then starts. */
-  scheduleStart(delay: number): void {
-    this.state = 'backoff';
-    clearTimeout(this.backoffTimer);
-    this.backoffTimer = setTimeout(() => this.start(), delay);
-  }
-
-  /** Asks the child to stop by `deadline`, then kills it. Resolves when it has exited. Safe to call twice. */
-  stop(deadline: number): Promise<void> {
-    if (!this.worker) {
-      clearTimeout(this.backoffTimer);
-      if (this.state === 'backoff') this.state = 'stopped';
-      return this.exited;
-    }
-    if (this.requested) return this.exited;
-    this.requested = true;
-    this.state = 'stopping';
-    const worker = this.worker;
-    if (worker.isConnected()) this.send(message('stop', { deadline }));
-    else worker.process.kill('SIGTERM');
-    this.killTimer = setTimeout(() => {
-      this.killedAtGrace = true;
-      this.deps.log.warn(`${this.tag} still running at the end of the grace: killing it`, { child: this.tag, childPid: this.pid });
-      worker.process.kill('SIGKILL');
-    }, Math.max(0, deadline - Date.now()));
-    return this.exited;
-  }
-
-  /** Kills the child now (as a requested exit unless `reason` says crew gave up on it). */
-  kill(reason?: string): Promise<void> {
-    clearTimeout(this.backoffTimer);
-    if (!this.worker) return this.exited;
-    if (reason) this.killReason = reason;
-    else this.requested = true;
-    this.worker.process.kill('SIGKILL');
-    return this.exited;
-  }
-
-  /** Resolves once the current child is ready or has exited: the point where a reload may move on. */
-  settled(): Promise<void> {
-    if (this.state !== 'starting') return Promise.resolve();
-    return new Promise((resolve) => this.settleWaiters.push(resolve));
-  }
-
-  private settle(): void {
-    for (const resolve of this.settleWaiters.splice(0)) resolve();
+  /** Waits `delay` ms in state `backoff`, then starts again. */
+  scheduleRestart(delay: number): void {
+    this.restartCount += 1;
+    this.cancelBackoff();
+    this.backoffTimer = setTimeout(() => {
+      this.backoffTimer = undefined;
+      this.start();
+    }, delay);
   }
 
   markFailed(): void {
-    clearTimeout(this.backoffTimer);
-    this.state = 'failed';
+    this.cancelBackoff();
+    this.failed = true;
   }
+
+  /** Lifts a give-up (--watch: the sources changed, which may be the fix). */
+  revive(): void {
+    this.failed = false;
+    this.halted = false;
+  }
+
+  observe(sample: ResourceSample, samplesOver: number): void {
+    this.lastSample = sample;
+    this.samplesOver = samplesOver;
+  }
+
+  /** Resolves once the current child is ready or gone. */
+  async settled(): Promise<void> {
+    await this.current?.settled();
+  }
+
+  /** Resolves once every live child of this instance takes no new work. */
+  async quieted(): Promise<void> {
+    await Promise.all(this.children().map((child) => child.quieted()));
+  }
+
+  /** Stops every child of this instance (and any pending restart); resolves when all have exited. */
+  async stop(deadline: number, quietAt: number): Promise<void> {
+    this.halted = true;
+    this.cancelBackoff();
+    await Promise.all(this.children().map((child) => child.stop(deadline, quietAt)));
+  }
+
+  /** Kills every child of this instance now, as asked. */
+  async kill(): Promise<void> {
+    this.halted = true;
+    this.cancelBackoff();
+    await Promise.all(this.children().map((child) => child.kill()));
+  }
+
+  /** Kills the current child for not answering: it counts as a crash. */
+  killUnresponsive(reason: string): void {
+    void this.current?.killUnresponsive(reason);
+  }
+
+  /**
+   * The new child first: it starts beside the current one (servers share their port) and must
+   * be ready before the current one is stopped; when it is not, the current one stays.
+   */
+  async replaceStartingFirst(reason: string, grace: number, level: 'info' | 'warn'): Promise<Replacement> {
+    const old = this.current;
+    if (!old || old.state !== 'ready') return { ok: false, reason: this.notRunning() };
+    this.deps.log[level](`${this.tag} replacing (${reason}): the new child starts before the old one stops`, { child: this.tag, reason });
+    const fresh = this.fork();
+    this.trial = fresh;
+    await fresh.settled();
+    this.trial = undefined;
+    // The old child may have crashed meanwhile (a restart is then pending): the new one takes over.
+    const takesOver = !this.failed && !this.halted && (this.current === old || this.current === undefined);
+    if (fresh.state === 'ready' && takesOver) {
+      this.cancelBackoff();
+      this.current = fresh;
+      this.samplesOver = 0;
+      if (old.alive) {
+        this.leaving.add(old);
+        await old.stop(Date.now() + grace, Date.now());
+        this.leaving.delete(old);
+      }
+      return { ok: true };
+    }
+    if (fresh.state === 'ready') {
+      // Ready, but the instance is no longer the old child's to hand over (given up, stopping).
+      await fresh.stop(Date.now() + grace, Date.now());
+      return { ok: false, reason: this.halted ? 'crew is stopping' : this.notRunning() };
+    }
+    this.deps.log.warn(`${this.tag}: the replacement did not become ready; keeping the running child`, { child: this.tag });
+    const info = fresh.state === 'exited' ? await fresh.exited : await fresh.stop(Date.now(), Date.now());
+    return { ok: false, reason: `the replacement ${describeFailure(info)}; the running child was kept` };
+  }
+
+  /**
+   * The current child first: it is stopped gracefully by `deadline`, then a new one starts, so
+   * two copies never overlap. A new child that fails to start is a crash like any other.
+   */
+  async replaceStoppingFirst(reason: string, deadline: number, level: 'info' | 'warn'): Promise<Replacement> {
+    const old = this.current;
+    if (!old || old.state === 'exited') return { ok: false, reason: this.notRunning() };
+    this.deps.log[level](`${this.tag} restarting: ${reason}`, { child: this.tag, reason });
+    await old.stop(deadline, Date.now());
+    if (this.halted) return { ok: false, reason: 'crew is stopping' };
+    if (this.current !== undefined || this.failed || this.backoffTimer) return { ok: false, reason: this.notRunning() };
+    this.start();
+    const fresh = this.current as Child | undefined;
+    if (!fresh) return { ok: false, reason: this.notRunning() };
+    await fresh.settled();
+    if (fresh.state === 'ready') return { ok: true };
+    return { ok: false, reason: `the new child ${describeFailure(await fresh.exited)}` };
+  }
+
+  private notRunning(): string {
+    if (this.failed) return 'its component was given up';
+    if (this.backoffTimer) return 'it is not running (waiting to restart after a crash)';
+    if (this.current?.state === 'starting') return 'it is still starting';
+    if (this.current?.state === 'stopping') return 'it is stopping';
+    return 'it is not running';
+  }
+
+  private cancelBackoff(): void {
+    clearTimeout(this.backoffTimer);
+    this.backoffTimer = undefined;
+  }
+
+  private fork(): Child {
+    const { owner, policy, log, output, formatter } = this.deps;
+    return new Child({
+      tag: this.tag,
+      spec: owner.spec(this),
+      readyTimeout: policy.readyTimeout,
+      log,
+      output,
+      formatter,
+      events: {
+        onQueueMessage: (child, body) => owner.onQueueMessage(child, body),
+        onExit: (child, info) => this.onExit(child, info),
+      },
+    });
+  }
+
+  private onExit(child: Child, info: ExitInfo): void {
+    this.deps.owner.onChildExit(child, info);
+    if (child !== this.current) return;
+    this.current = undefined;
+    this.last = info;
+    this.lastSample = undefined;
+    if (!info.requested) this.deps.owner.onCrash(this, info);
+  }
+}
+
+function describeFailure(info: ExitInfo): string {
+  if (info.requested) return 'was stopped before it became ready';
+  if (info.fatal) return `could not start: ${info.fatal}`;
+  if (info.reason) return `was ${info.reason}`;
+  return `exited with ${info.signal ? `signal ${info.signal}` : `code ${info.code}`} before it became ready`;
 }

@@ -1,19 +1,30 @@
 // Forks one child through node:cluster with its stdio piped to the primary (the log relay reads
-// it) and the child entry resolved to an absolute path. When crew itself runs from TypeScript
+// it) and the child entry resolved to an absolute path, and hands it its spec over IPC (never in
+// the environment: see lib/protocol/child-spec.ts). When crew itself runs from TypeScript
 // sources, or the app is TypeScript, the child gets tsx through an explicit execArgv.
 //
-// A head start: `crew start` forks its first child before it has even parsed its flags
-// (forkAhead, from cli/crew.ts). That child boots Node and loads crew's child runtime while the
-// primary reads flags, config and app, then waits, running no user code, until the first
-// forkChild hands it its spec. The two boots overlap instead of following each other. A child
-// forked ahead that is not wanted (crew refused to start, or the app needs tsx and it has none)
-// is killed; it never printed anything or loaded the app.
-import cluster, { type Worker } from 'node:cluster';
+// A head start. `crew start` forks its first child before it has even parsed its flags. That
+// child boots Node and loads crew's child runtime while the primary reads flags, config and
+// app, then waits, running no user code, until the first forkChild hands it its spec. The two
+// boots overlap instead of following each other. A child forked ahead that is not wanted (crew
+// refused to start, or the app needs tsx and it has none) is killed; it never printed anything
+// or loaded the app. Every file the trick touches:
+//   cli/crew.ts                  forkAhead(), before anything else is imported
+//   cli/commands/start.ts        prepareAhead(likelyFirstComponent(flags)), once flags are parsed
+//   lib/primary/plan.ts          likelyFirstComponent: the plan's first component, from flags alone
+//   lib/primary/fork-child.ts    this file: fork ahead, prepare, take it for the first slot, discard
+//   lib/primary/child-channel.ts holds `prepare` and `spec` until the child says `waiting`
+//   lib/child/primary-link.ts    the child's listener, in place before it says `waiting`
+//   lib/child/main.ts            waits for its spec; `prepare` loads the component meanwhile
+//   lib/components/registry.ts   runnerFor: the module `prepare` loaded is the one start uses
+// Every other child takes the same road without the head start: forked, `waiting`, `spec`.
+import cluster from 'node:cluster';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHILD_SPEC_VARIABLE, encodeChildSpec, type ChildSpec } from '../protocol/child-spec.js';
-import { message, parseChildMessage, type PrimaryMessage } from '../protocol/messages.js';
+import type { ChildSpec } from '../protocol/child-spec.js';
+import { message } from '../protocol/messages.js';
 import { isTypeScript } from '../app/load-app.js';
+import { ChildChannel } from './child-channel.js';
 
 // Server instances share their port through the kernel (SCHED_NONE), not through the primary's
 // round-robin. With round-robin, a connection the primary accepts in the milliseconds before it
@@ -37,12 +48,14 @@ function execArgvFor(appPath: string | undefined): string[] {
   return argv;
 }
 
+function fork(execArgv: string[]): ChildChannel {
+  cluster.setupPrimary({ exec: childMain, execArgv, args: [], silent: true });
+  return new ChildChannel(cluster.fork());
+}
+
 interface Ahead {
-  worker: Worker;
+  channel: ChildChannel;
   execArgv: string[];
-  /** It said `waiting`: messages sent now are heard. Until then they wait here. */
-  listening: boolean;
-  unsent: PrimaryMessage[];
 }
 
 let ahead: Ahead | undefined;
@@ -51,50 +64,36 @@ let ahead: Ahead | undefined;
 export function forkAhead(): void {
   if (ahead) return;
   const execArgv = execArgvFor(undefined);
-  cluster.setupPrimary({ exec: childMain, execArgv, args: [], silent: true });
-  const early: Ahead = { worker: cluster.fork(), execArgv, listening: false, unsent: [] };
-  early.worker.on('message', (raw: unknown) => {
-    if (parseChildMessage(raw)?.act !== 'waiting') return;
-    early.listening = true;
-    for (const msg of early.unsent.splice(0)) early.worker.send(msg);
-  });
-  ahead = early;
+  ahead = { channel: fork(execArgv), execArgv };
   process.once('exit', discardAhead);
-}
-
-function tell(early: Ahead, msg: PrimaryMessage): void {
-  if (early.listening) early.worker.send(msg);
-  else early.unsent.push(msg);
 }
 
 /** Tells the child forked ahead which component it will most likely run, so it loads it while it waits. */
 export function prepareAhead(component: string): void {
-  if (ahead) tell(ahead, message('prepare', { component }));
+  ahead?.channel.send(message('prepare', { component }));
 }
 
 /** Kills the child forked ahead, when it was not used. */
 export function discardAhead(): void {
-  ahead?.worker.process.kill('SIGKILL');
+  ahead?.channel.worker.process.kill('SIGKILL');
   ahead = undefined;
 }
 
-function takeAhead(execArgv: string[]): Ahead | undefined {
+function takeAhead(execArgv: string[]): ChildChannel | undefined {
   const taken = ahead;
   ahead = undefined;
   if (!taken) return undefined;
-  const alive = taken.worker.isConnected() && taken.worker.process.exitCode === null && taken.worker.process.signalCode === null;
-  if (alive && taken.execArgv.join(' ') === execArgv.join(' ')) return taken;
-  taken.worker.process.kill('SIGKILL');
+  const child = taken.channel.worker.process;
+  const alive = taken.channel.connected && child.exitCode === null && child.signalCode === null;
+  if (alive && taken.execArgv.join(' ') === execArgv.join(' ')) return taken.channel;
+  child.kill('SIGKILL');
   return undefined;
 }
 
-export function forkChild(spec: ChildSpec): Worker {
+/** A child for `spec`: the one forked ahead when it fits, else a new one. Its spec is on its way. */
+export function forkChild(spec: ChildSpec): ChildChannel {
   const execArgv = execArgvFor(spec.appPath);
-  const early = takeAhead(execArgv);
-  if (early) {
-    tell(early, message('spec', { spec: encodeChildSpec(spec) }));
-    return early.worker;
-  }
-  cluster.setupPrimary({ exec: childMain, execArgv, args: [], silent: true });
-  return cluster.fork({ [CHILD_SPEC_VARIABLE]: encodeChildSpec(spec) });
+  const channel = takeAhead(execArgv) ?? fork(execArgv);
+  channel.send(message('spec', { spec }));
+  return channel;
 }

@@ -3,6 +3,7 @@
 // a usage error here, before anything is forked.
 import type { AppDefinition } from '../app/types.js';
 import type { CrewConfig } from '../config/types.js';
+import { instanceLimit } from '../config/fields.js';
 import { UsageError } from '../util/usage-error.js';
 
 export interface Selection {
@@ -74,8 +75,10 @@ export function planComponents(selection: Selection, config: CrewConfig, app: Ap
   for (const queue of selection.queues ?? []) {
     if (!jobs.includes(queue)) throw new UsageError(`--queues: the app defines no job "${queue}" (it defines: ${jobs.join(', ') || 'none'})`);
   }
+  const limit = instanceLimit(cpus);
   for (const [component, instances] of planned) {
     if (!Number.isInteger(instances) || instances < 1) throw new UsageError(`${component}: instances must be a whole number of at least 1, found ${instances}`);
+    if (instances > limit.max) throw new UsageError(`${component}: ${instances} instances is more than crew runs on this machine: at most ${limit.why}`);
   }
   return { components: [...planned].map(([component, instances]) => ({ component, instances })), skipped };
 }

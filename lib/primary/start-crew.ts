@@ -4,6 +4,9 @@
 // it is done.
 import path from 'node:path';
 import { resolveEnvName } from '../config/index.js';
+import { isProduction } from '../config/production.js';
+import { portProblem } from '../util/port-probe.js';
+import { supervisorFor } from '../config/supervisor-for.js';
 import type { CrewConfig, Level } from '../config/types.js';
 import { createCrewLogger, createFormatter, Output } from '../log/index.js';
 import { UsageError } from '../util/usage-error.js';
@@ -13,7 +16,7 @@ import { resolveSchedules } from '../schedule/validate.js';
 import { Supervisor, cpuCount } from './supervisor.js';
 import { handleSignals } from './signals.js';
 import { watchSources } from './watch-sources.js';
-import { createPrimaryQueue } from './embedded-queue.js';
+import { createPrimaryQueue } from './queue-admin.js';
 import { resolveDriver } from '../queue/resolve-driver.js';
 import { startControlServer } from '../control/server.js';
 import { supervisorVerbs } from './supervisor-verbs.js';
@@ -59,7 +62,7 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
   if (options.logLevel) log.level = options.logLevel;
   if (Object.keys(options.logLevels).length > 0) log.levels = options.logLevels;
   if (Object.keys(log).length > 0) overrides.log = log;
-  if (options.grace !== undefined) overrides.supervisor = { grace: options.grace };
+  if (options.grace !== undefined) overrides.supervisor = { grace: `${options.grace}ms` };
 
   const project = await loadProject({
     env,
@@ -74,9 +77,19 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
   resolveSchedules(app, config, project.blame);
 
   const plan = planComponents(options.selection, config, app, cpuCount());
+  const serverGrace = supervisorFor(config, 'server').grace;
+  if (plan.components.some((c) => c.component === 'server') && config.server.drainDelay > 0 && config.server.drainDelay >= serverGrace) {
+    throw new UsageError(
+      `server.drainDelay (${config.server.drainDelay} ms) must be shorter than the server's grace (${serverGrace} ms): the server would be killed before it stopped accepting; lower drainDelay or raise the grace (--grace, supervisor.grace or server.supervisor.grace)`,
+    );
+  }
   resolveDriver(config.queue);
-  if (plan.components.some((c) => c.component === 'worker') && config.queue.driver === 'auto' && !config.queue.url && env === 'production') {
+  if (plan.components.some((c) => c.component === 'worker') && config.queue.driver === 'auto' && !config.queue.url && isProduction(env, options.environ)) {
     throw new UsageError('worker: no Redis URL in production; set REDIS_URL or queue.url, or choose the in-memory queue explicitly with `queue: { driver: embedded }`');
+  }
+  if (plan.components.some((c) => c.component === 'server')) {
+    const busy = await portProblem(config.server.port, config.server.host);
+    if (busy) throw new UsageError(`server: ${busy}`);
   }
 
   return {
@@ -91,11 +104,11 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
       const formatter = createFormatter({ format, color, tagWidth: Math.max('crew'.length, ...tags.map((t) => t.length)) });
       const output = new Output(stdout, { transports: config.log.transports });
       const logger = createCrewLogger({ output, formatter, level: config.log.levels.crew ?? config.log.level, pid: process.pid });
-      for (const message of options.deprecations) logger.warn(message);
+      for (const message of [...options.deprecations, ...project.loaded.warnings]) logger.warn(message);
       for (const { component, why } of plan.skipped) logger.info(`--all: not starting ${component}: ${why}`);
 
       const queue = createPrimaryQueue(config, app, plan.components, logger);
-      if (options.watch && env === 'production') logger.warn('--watch is meant for development: in production, deploy a new release instead');
+      if (options.watch && isProduction(env, options.environ)) logger.warn('--watch is meant for development: in production, deploy a new release instead');
       const supervisor = new Supervisor({ config, env, appPath, plan: plan.components, log: logger, output, formatter, watching: options.watch === true, ...(queue.hooks ? { hooks: queue.hooks } : {}) });
       const control = await startControlServer({
         path: controlSocketPath(options.cwd, options.environ),
@@ -104,7 +117,7 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
         log: logger,
       });
       const unhandle = handleSignals(supervisor);
-      supervisor.start();
+      void supervisor.start();
       const watch = options.watch
         ? await watchSources({
             cwd: options.cwd,
@@ -112,7 +125,9 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
             configDir: path.resolve(options.cwd, options.configDir ?? 'config'),
             written: config.log.transports.map((transport) => transport.filename),
             log: logger,
-            reload: (reason) => supervisor.reloadForChange(reason),
+            reload: async (reason) => {
+              await supervisor.reloadForChange(reason);
+            },
           }).catch((error: Error) => {
             // The children are running already: without the watch they still serve.
             logger.warn(`--watch could not start (${error.message}): running without it`);
@@ -123,7 +138,8 @@ export async function prepareStart(options: StartOptions): Promise<Prepared> {
       await watch?.close();
       await control?.close();
       unhandle();
-      await output.flush();
+      // Every line on its way out, log files complete: the caller may exit at once.
+      await output.close();
       return code;
     },
   };

@@ -19,6 +19,8 @@ export interface ChildStatus {
   /** RSS in bytes, from the last sample. */
   memory: number | null;
   lastExit: { code: number | null; signal: string | null; at: string; reason?: string } | null;
+  /** Present while a running child says a dependency is lost (its Redis): why. */
+  degraded?: string;
 }
 
 export interface CrewStatus {
@@ -44,15 +46,17 @@ export function crewStatus(supervisor: Supervisor, env: string, now = Date.now()
 
 function childStatus(slot: ChildSlot, now: number): ChildStatus {
   const last = slot.lastExit;
+  const child = slot.child;
   return {
     component: slot.component,
     instance: slot.instance,
-    pid: slot.running ? (slot.pid ?? null) : null,
+    pid: child?.pid ?? null,
     state: REPORTED[slot.state],
     restarts: slot.restarts,
-    uptime: slot.running ? now - slot.startedAt : null,
-    cpu: slot.cpu ?? null,
-    memory: slot.rss ?? null,
+    uptime: child ? now - child.startedAt : null,
+    cpu: slot.sample?.cpu ?? null,
+    memory: slot.sample?.rss ?? null,
     lastExit: last ? { code: last.code, signal: last.signal, at: new Date(last.at).toISOString(), ...(last.reason ? { reason: last.reason } : {}) } : null,
+    ...(slot.running && slot.degraded ? { degraded: slot.degraded } : {}),
   };
 }

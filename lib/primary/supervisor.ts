@@ -1,10 +1,14 @@
-// The primary's supervisor. It is responsible for:
-// - one ChildSlot per planned component instance, started together;
-// - applying the restart policy to every unexpected exit, and giving a component up when the
-//   policy says so (`giveUp: exit` stops crew with exit code 1, `stay` keeps the rest running);
-// - the watchdog and memory limit, through the resource monitor;
-// - shutdown: one deadline per component computed once from the moment the stop began, the
-//   sources of work (server, scheduler) stopped first, then the rest; a second stop kills.
+// The primary's supervisor: it decides, the slots carry out. It is responsible for:
+// - one ChildSlot per planned component instance, forked one at a time with a turn of the
+//   event loop between forks, so a SIGTERM during a large start is heard at once;
+// - one restart history per component, and the restart decision (./restart-policy.ts) for
+//   every crash of a slot's current child; giving a component up when the policy says so
+//   (`giveUp: exit` stops crew with exit code 1, `stay` keeps the rest running);
+// - the watchdog and memory-limit verdicts (./watchdog-policy.ts, ./memory-policy.ts) on what
+//   the resource monitor reports;
+// - replacements (reload, restart, memory limit) one at a time per component: a request made
+//   while one runs waits for it; each reports what really happened, child by child;
+// - shutdown (./shutdown.ts); a second stop kills.
 // Signal handlers only call `stop`/`kill` (see ./signals.ts); the promise `done` carries the
 // exit code.
 import os from 'node:os';
@@ -13,10 +17,14 @@ import { supervisorFor } from '../config/supervisor-for.js';
 import type { ChildSpec } from '../protocol/child-spec.js';
 import type { QueueBody } from '../protocol/messages.js';
 import type { CrewLogger, Formatter, Output } from '../log/index.js';
-import { ChildSlot, type ExitInfo, type SlotOwner } from './child-slot.js';
-import { decideRestart } from './restart-policy.js';
+import type { Child, ExitInfo } from './child.js';
+import { ChildSlot, type Replacement, type SlotOwner } from './child-slot.js';
+import { decideRestart, type RestartHistory } from './restart-policy.js';
+import { judgeHeartbeat } from './watchdog-policy.js';
+import { judgeMemory } from './memory-policy.js';
 import type { PlannedComponent } from './plan.js';
-import { ResourceMonitor } from './resource-monitor.js';
+import { ResourceMonitor, type Usage } from './resource-monitor.js';
+import { shutDown } from './shutdown.js';
 
 export interface SupervisorOptions {
   config: CrewConfig;
@@ -36,41 +44,44 @@ export interface SupervisorOptions {
 }
 
 export interface SupervisorHooks {
-  onQueueMessage?(slot: ChildSlot, body: QueueBody): void;
-  onChildReady?(slot: ChildSlot): void;
-  /** Every exit, requested or not, after the child's output was relayed. */
-  onChildExit?(slot: ChildSlot, info: ExitInfo): void;
+  onQueueMessage?(child: Child, body: QueueBody): void;
+  /** Every exit of every child, requested or not, after its output was relayed. */
+  onChildExit?(child: Child, info: ExitInfo): void;
   /** Called once all children have exited at shutdown. */
   stop?(): Promise<void>;
+}
+
+/** What a reload or restart did, child by child. */
+export interface ReplaceReport {
+  replaced: string[];
+  failed: Array<{ child: string; reason: string }>;
 }
 
 interface Group {
   component: string;
   policy: SupervisorConfig;
   slots: ChildSlot[];
-  /** Children being replaced by a reload, still draining: shutdown stops them too. */
-  outgoing: Set<ChildSlot>;
-  restarts: number[];
+  history: RestartHistory;
   failed: boolean;
-  makeSlot(instance: number): ChildSlot;
+  /** Replacements of this component, one after another. */
+  lane: Promise<unknown>;
+  /** Replacements queued in the lane and not begun, by slot: a new request for one joins it. */
+  queued: Map<ChildSlot, Promise<Replacement>>;
 }
 
-/** Reloaded new-child-first: they share their port, so a single instance reloads without a gap. */
+/** Replaced new-child-first: they share their port, so a single instance reloads without a gap. */
 const START_FIRST = new Set(['server']);
-
-/** Stopped first, so no new work arrives while the rest drain. */
-const SOURCES_OF_WORK = new Set(['server', 'scheduler']);
 
 export class Supervisor implements SlotOwner {
   readonly startedAt = Date.now();
-  readonly groups: Group[];
   readonly done: Promise<number>;
+  private readonly groups: Group[];
   private finish!: (code: number) => void;
   private exitCode = 0;
   /** Components given up and not started again since: each makes the exit code 1. */
   private readonly givenUp = new Set<string>();
-  /** Replacements a reload is trying out: their failure is the reload's to handle, not a crash. */
-  private readonly candidates = new Set<ChildSlot>();
+  /** Slots with a memory-limit restart queued or running: one at a time. */
+  private readonly restarting = new Set<ChildSlot>();
   private stopping: Promise<void> | undefined;
   private readonly monitor: ResourceMonitor;
 
@@ -78,16 +89,15 @@ export class Supervisor implements SlotOwner {
     this.done = new Promise((resolve) => (this.finish = resolve));
     this.groups = options.plan.map(({ component, instances }) => {
       const policy = supervisorFor(options.config, component);
-      const makeSlot = (instance: number) => new ChildSlot(component, instance, { owner: this, policy, log: options.log, output: options.output, formatter: options.formatter });
-      const slots = Array.from({ length: instances }, (_, i) => makeSlot(i + 1));
-      return { component, policy, slots, outgoing: new Set<ChildSlot>(), restarts: [], failed: false, makeSlot };
+      const deps = { owner: this, policy, log: options.log, output: options.output, formatter: options.formatter };
+      const slots = Array.from({ length: instances }, (_, i) => new ChildSlot(component, i + 1, deps));
+      return { component, policy, slots, history: { restarts: [], attempt: 0 }, failed: false, lane: Promise.resolve(), queued: new Map() };
     });
     this.monitor = new ResourceMonitor({
-      slots: () => this.slots(),
-      policyOf: (slot) => this.groupOf(slot).policy,
+      pids: () => this.slots().flatMap((slot) => (slot.child ? [slot.child.pid] : [])),
+      onTick: (now, heldUpAt) => this.judgeHeartbeats(now, heldUpAt),
+      onUsage: (usage) => this.judgeMemory(usage),
       log: options.log,
-      restart: (slot, reason) => this.restartSlot(slot, reason),
-      kill: (slot, reason) => void slot.kill(reason),
     });
   }
 
@@ -95,11 +105,16 @@ export class Supervisor implements SlotOwner {
     return this.groups.flatMap((group) => group.slots);
   }
 
-  start(): void {
+  /** Forks every slot's child, yielding between forks; stops forking as soon as a stop began. */
+  async start(): Promise<void> {
     const summary = this.groups.map((g) => `${g.component}×${g.slots.length}`).join(', ');
     this.options.log.info(`starting ${summary} (env ${this.options.env}, pid ${process.pid})`, { env: this.options.env });
-    for (const slot of this.slots()) slot.start();
-    this.monitor.start();
+    for (const slot of this.slots()) {
+      if (this.stopping) return;
+      slot.start();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (!this.stopping) this.monitor.start();
   }
 
   // --- SlotOwner -------------------------------------------------------------------------
@@ -117,18 +132,17 @@ export class Supervisor implements SlotOwner {
     };
   }
 
-  onReady(slot: ChildSlot): void {
-    this.options.hooks?.onChildReady?.(slot);
+  onQueueMessage(child: Child, body: QueueBody): void {
+    this.options.hooks?.onQueueMessage?.(child, body);
   }
 
-  onQueueMessage(slot: ChildSlot, body: QueueBody): void {
-    this.options.hooks?.onQueueMessage?.(slot, body);
-  }
-
-  onExit(slot: ChildSlot, info: ExitInfo): void {
-    this.options.hooks?.onChildExit?.(slot, info);
+  onChildExit(child: Child, info: ExitInfo): void {
+    this.options.hooks?.onChildExit?.(child, info);
     if (info.killedAtGrace) this.exitCode = 1;
-    if (info.requested || this.stopping || this.candidates.has(slot)) return;
+  }
+
+  onCrash(slot: ChildSlot, info: ExitInfo): void {
+    if (this.stopping) return;
     const group = this.groupOf(slot);
     if (group.failed) {
       slot.markFailed();
@@ -138,16 +152,44 @@ export class Supervisor implements SlotOwner {
       this.giveUp(group, info.fatal);
       return;
     }
-    const decision = decideRestart(group.policy.restart, { restarts: group.restarts, attempt: slot.attempt }, info.uptime, info.at);
-    group.restarts = decision.history.restarts;
-    slot.attempt = decision.history.attempt;
+    const decision = decideRestart(group.policy.restart, group.history, info.uptime, info.at);
+    group.history = decision.history;
     if (decision.action === 'give-up') {
       this.giveUp(group, decision.reason);
       return;
     }
-    slot.restarts += 1;
+    slot.scheduleRestart(decision.delay);
     this.options.log.info(`${slot.tag} restarting in ${decision.delay} ms`, { child: slot.tag, delay: decision.delay, restarts: slot.restarts });
-    slot.scheduleStart(decision.delay);
+  }
+
+  // --- verdicts on what the monitor reports ------------------------------------------------
+
+  private judgeHeartbeats(now: number, primaryHeldUpAt: number): void {
+    for (const group of this.groups) {
+      for (const slot of group.slots) {
+        const child = slot.child;
+        if (!child) continue;
+        const verdict = judgeHeartbeat({ state: child.state, lastBeat: child.lastBeat, primaryHeldUpAt }, group.policy, now);
+        if (verdict.action === 'keep') continue;
+        this.options.log.error(`${slot.tag} is not responding: ${verdict.reason}; killing it`, { child: slot.tag, childPid: child.pid });
+        slot.killUnresponsive(verdict.reason);
+      }
+    }
+  }
+
+  private judgeMemory(usage: ReadonlyMap<number, Usage>): void {
+    for (const group of this.groups) {
+      for (const slot of group.slots) {
+        const child = slot.child;
+        const sample = child ? usage.get(child.pid) : undefined;
+        if (!child || !sample) continue;
+        const verdict = judgeMemory({ state: child.state, rss: sample.memory, samplesOver: slot.overLimit }, group.policy);
+        slot.observe({ rss: sample.memory, cpu: sample.cpu }, verdict.samplesOver);
+        if (verdict.action !== 'restart' || this.restarting.has(slot)) continue;
+        this.restarting.add(slot);
+        void this.replaceInLane(group, slot, verdict.reason ?? 'memory limit', 'warn').finally(() => this.restarting.delete(slot));
+      }
+    }
   }
 
   // --- decisions -------------------------------------------------------------------------
@@ -161,33 +203,31 @@ export class Supervisor implements SlotOwner {
     this.options.log.error(`${group.component} given up: ${reason}; ${then}`, { component_failed: group.component, reason, giveUp });
     for (const slot of group.slots) {
       slot.markFailed();
-      if (slot.running) void slot.stop(Date.now() + group.policy.grace).then(() => slot.markFailed());
+      void slot.stop(Date.now() + group.policy.grace, Date.now());
     }
     if (!watching && (giveUp === 'exit' || this.groups.every((g) => g.failed))) void this.stop('a component was given up');
   }
 
-  /** Gracefully replaces one child: at warn for a child in trouble (memory limit), at info for a reload. */
-  async restartSlot(slot: ChildSlot, reason: string, level: 'warn' | 'info' = 'warn'): Promise<void> {
-    if (this.stopping || !slot.running) return;
-    this.options.log[level](`${slot.tag} restarting: ${reason}`, { child: slot.tag, reason });
-    await slot.stop(Date.now() + this.groupOf(slot).policy.grace);
-    if (!this.stopping && !this.groupOf(slot).failed) slot.start();
-  }
-
-  /** Rolling restart: one child at a time, each replaced and ready before the next goes. */
-  async reload(reason: string, slots: ChildSlot[] = this.slots()): Promise<void> {
-    if (this.stopping) return;
+  /**
+   * Replaces the given children (default: every one), one at a time, component by component in
+   * the plan's order. Each component's replacements wait for any already running; a child whose
+   * replacement is queued and not yet begun is not queued twice: this request joins that one,
+   * which begins after it anyway. Resolves with what happened to each.
+   */
+  async reload(reason: string, slots: ChildSlot[] = this.slots()): Promise<ReplaceReport> {
+    const report: ReplaceReport = { replaced: [], failed: [] };
     const which = slots.length === this.slots().length ? 'every component' : slots.map((s) => s.tag).join(', ');
-    this.options.log.info(`reloading ${which} (${reason})`);
-    for (const slot of slots) {
-      if (this.stopping) return;
-      if (START_FIRST.has(slot.component)) {
-        await this.replaceStartingFirst(slot, reason);
-      } else {
-        await this.restartSlot(slot, reason, 'info');
-        await slot.settled();
-      }
+    if (!this.stopping) this.options.log.info(`reloading ${which} (${reason})`);
+    for (const group of this.groups) {
+      const mine = slots.filter((slot) => slot.component === group.component);
+      const outcomes = await Promise.all(mine.map((slot) => this.replaceInLane(group, slot, reason, 'info')));
+      mine.forEach((slot, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome.ok) report.replaced.push(slot.tag);
+        else report.failed.push({ child: slot.tag, reason: outcome.reason });
+      });
     }
+    return report;
   }
 
   /**
@@ -195,47 +235,42 @@ export class Supervisor implements SlotOwner {
    * child waiting out a backoff or given up starts again now with a clean restart history: the
    * change may be its fix.
    */
-  async reloadForChange(reason: string): Promise<void> {
-    if (this.stopping) return;
+  async reloadForChange(reason: string): Promise<ReplaceReport> {
+    if (this.stopping) return { replaced: [], failed: [] };
     const running: ChildSlot[] = [];
     this.givenUp.clear();
     for (const group of this.groups) {
       group.failed = false;
-      group.restarts = [];
+      group.history = { restarts: [], attempt: 0 };
       for (const slot of group.slots) {
-        slot.attempt = 0;
+        slot.revive();
         if (slot.running) running.push(slot);
         else slot.start();
       }
     }
-    if (running.length > 0) await this.reload(reason, running);
+    return running.length > 0 ? this.reload(reason, running) : { replaced: [], failed: [] };
   }
 
-  /**
-   * Replaces a server child without a gap: the new child starts (sharing the port) and must be
-   * ready before the old one is stopped. When it does not become ready, the old child stays.
-   */
-  private async replaceStartingFirst(slot: ChildSlot, reason: string): Promise<void> {
-    const group = this.groupOf(slot);
-    if (this.stopping || group.failed || !slot.running) return;
-    const fresh = group.makeSlot(slot.instance);
-    fresh.restarts = slot.restarts;
-    const index = group.slots.indexOf(slot);
-    group.slots[index] = fresh;
-    group.outgoing.add(slot);
-    this.options.log.info(`${slot.tag} replacing (${reason}): the new child starts before the old one stops`, { child: slot.tag });
-    this.candidates.add(fresh);
-    fresh.start();
-    await fresh.settled();
-    this.candidates.delete(fresh);
-    if (fresh.state === 'ready') {
-      await slot.stop(Date.now() + group.policy.grace);
-    } else {
-      this.options.log.warn(`${slot.tag}: the replacement did not become ready; keeping the running child`, { child: slot.tag });
-      await fresh.stop(Date.now());
-      if (group.slots[index] === fresh) group.slots[index] = slot;
-    }
-    group.outgoing.delete(slot);
+  /** Queues one replacement in its component's lane, or joins the one queued for that child. */
+  private replaceInLane(group: Group, slot: ChildSlot, reason: string, level: 'info' | 'warn'): Promise<Replacement> {
+    const queued = group.queued.get(slot);
+    if (queued) return queued;
+    const run = group.lane.then(() => {
+      group.queued.delete(slot);
+      return this.replaceOne(group, slot, reason, level);
+    });
+    group.queued.set(slot, run);
+    group.lane = run.catch((error: Error) => this.options.log.error(`${slot.tag}: the replacement failed: ${error.stack ?? error.message}`));
+    return run;
+  }
+
+  private async replaceOne(group: Group, slot: ChildSlot, reason: string, level: 'info' | 'warn'): Promise<Replacement> {
+    if (this.stopping) return { ok: false, reason: 'crew is stopping' };
+    // A child still starting (a restart after a crash, say) is replaced once it has settled.
+    await slot.settled();
+    if (this.stopping) return { ok: false, reason: 'crew is stopping' };
+    if (START_FIRST.has(slot.component)) return slot.replaceStartingFirst(reason, group.policy.grace, level);
+    return slot.replaceStoppingFirst(reason, Date.now() + group.policy.grace, level);
   }
 
   /** The slots a name selects: `worker` (every instance) or `worker.2`; undefined for an unknown name. */
@@ -261,11 +296,19 @@ export class Supervisor implements SlotOwner {
   private async shutdown(reason: string): Promise<void> {
     const begun = Date.now();
     const grace = Math.max(...this.groups.map((g) => g.policy.grace), 0);
-    this.options.log.info(`shutting down (${reason}); grace ${grace} ms`, { reason, grace });
+    const drainDelay = this.groups.some((g) => g.component === 'server') ? this.options.config.server.drainDelay : 0;
+    const delay = drainDelay > 0 ? `; the server keeps serving for ${drainDelay} ms (server.drainDelay)` : '';
+    this.options.log.info(`shutting down (${reason}); grace ${grace} ms${delay}`, { reason, grace, drainDelay });
     this.monitor.stop();
-    const stopGroups = (groups: Group[]) => Promise.all(groups.flatMap((g) => [...g.slots, ...g.outgoing].map((slot) => slot.stop(begun + g.policy.grace))));
-    await stopGroups(this.groups.filter((g) => SOURCES_OF_WORK.has(g.component)));
-    await stopGroups(this.groups.filter((g) => !SOURCES_OF_WORK.has(g.component)));
+    await shutDown(
+      this.groups.map((g) => ({ component: g.component, grace: g.policy.grace, slots: g.slots })),
+      {
+        begun,
+        drainDelay,
+        onQuiet: (how) =>
+          this.options.log.debug(how === 'quiet' ? 'the server stopped accepting: quieting the rest' : 'the server did not say it stopped accepting in time: quieting the rest anyway'),
+      },
+    );
     await this.options.hooks?.stop?.();
     const code = this.givenUp.size > 0 ? 1 : this.exitCode;
     this.options.log.info(`stopped in ${Date.now() - begun} ms (exit code ${code})`, { exitCode: code });

@@ -1,8 +1,10 @@
 // Loads what every command that works on a project needs, the same way for each: the
-// environment name, the config (files, environment, flags) and the app module. Throws
-// ConfigError, AppError or UsageError; nothing is started.
+// environment name, the config (files, environment, flags) and the app module, then the config
+// that names parts of the app (components, log levels, queues) against what the app defines.
+// Throws ConfigError, AppError or UsageError; nothing is started.
 import path from 'node:path';
 import { loadConfig, resolveEnvName, type LoadedConfig } from '../config/index.js';
+import { checkAppNames } from '../config/check-app-names.js';
 import type { CrewConfig } from '../config/types.js';
 import type { AppDefinition } from '../app/types.js';
 import { loadApp } from '../app/load-app.js';
@@ -19,10 +21,13 @@ export interface ProjectOptions {
   environ: NodeJS.ProcessEnv;
 }
 
-export interface Project {
+export interface ProjectConfig {
   env: string;
   loaded: LoadedConfig;
   config: CrewConfig;
+}
+
+export interface Project extends ProjectConfig {
   /** Absolute path of the app module, and as messages show it. */
   appPath: string;
   appShown: string;
@@ -32,6 +37,11 @@ export interface Project {
 }
 
 export async function loadProject(options: ProjectOptions): Promise<Project> {
+  return loadProjectApp(loadProjectConfig(options), options);
+}
+
+/** The first half: env and config, no user code run. */
+export function loadProjectConfig(options: ProjectOptions): ProjectConfig {
   const env = resolveEnvName(options.env, options.environ);
   const loaded = loadConfig({
     dir: path.resolve(options.cwd, options.configDir ?? 'config'),
@@ -40,11 +50,22 @@ export async function loadProject(options: ProjectOptions): Promise<Project> {
     environ: options.environ,
     ...(options.overrides ? { overrides: options.overrides } : {}),
   });
-  const config = loaded.config;
-  const appOption = options.app ?? config.app;
-  if (!appOption) throw new UsageError('no app to run: pass --app PATH or set `app:` in config/default.yaml');
+  return { env, loaded, config: loaded.config };
+}
+
+/** The app a loaded config names (or --app), or undefined when neither names one. */
+export function appOf(project: ProjectConfig, options: Pick<ProjectOptions, 'app' | 'cwd'>): { appPath: string; appShown: string } | undefined {
+  const appOption = options.app ?? project.config.app;
+  if (!appOption) return undefined;
   const appPath = path.resolve(options.cwd, appOption);
-  const appShown = path.relative(options.cwd, appPath) || appPath;
-  const app = await loadApp(appPath, appShown);
-  return { env, loaded, config, appPath, appShown, app, blame: { appShown, configOrigin: loaded.originOf } };
+  return { appPath, appShown: path.relative(options.cwd, appPath) || appPath };
+}
+
+/** The second half: the app module, loaded and checked, and the config checked against it. */
+export async function loadProjectApp(project: ProjectConfig, options: Pick<ProjectOptions, 'app' | 'cwd'>): Promise<Project> {
+  const where = appOf(project, options);
+  if (!where) throw new UsageError('no app to run: pass --app PATH or set `app:` in config/default.yaml');
+  const app = await loadApp(where.appPath, where.appShown);
+  checkAppNames(project.config, { components: Object.keys(app.components ?? {}), jobs: Object.keys(app.jobs ?? {}) }, project.loaded.originOf);
+  return { ...project, ...where, app, blame: { appShown: where.appShown, configOrigin: project.loaded.originOf } };
 }

@@ -1,11 +1,8 @@
-// What the primary tells a child about itself before any user code runs: in the environment
-// variable CREW_CHILD at fork time, or, for the child forked ahead while the primary still
-// reads its config (see primary/fork-child.ts), in a `spec` message. A message that arrives
-// before a listener exists is lost, so that child first says `waiting` once it listens.
+// What the primary tells a child about itself before any user code runs, in the `spec` message
+// (./messages.ts), the first the child hears. Never in the environment: a resolved config holds
+// secrets (a Redis password) that /proc/<pid>/environ would show to anyone who may read it, and
+// one variable over 128 KiB makes every fork fail (E2BIG). Over IPC its size is not bounded.
 import type { CrewConfig } from '../config/types.js';
-import { message, parsePrimaryMessage } from './messages.js';
-
-export const CHILD_SPEC_VARIABLE = 'CREW_CHILD';
 
 export interface ChildSpec {
   component: string;
@@ -25,43 +22,19 @@ export interface ChildSpec {
   recordMark: string;
 }
 
-export function encodeChildSpec(spec: ChildSpec): string {
-  return JSON.stringify(spec);
-}
-
-export function decodeChildSpec(text: string | undefined): ChildSpec {
-  if (!text) throw new Error(`${CHILD_SPEC_VARIABLE} is not set: this module is started by crew's primary, not by hand`);
-  const value = JSON.parse(text) as ChildSpec;
-  if (typeof value.component !== 'string' || typeof value.instance !== 'number' || typeof value.appPath !== 'string' || typeof value.recordMark !== 'string') {
-    throw new Error(`${CHILD_SPEC_VARIABLE} is malformed`);
-  }
-  return value;
-}
-
-/**
- * The spec from the environment, or else from the primary's `spec` message. `prepare` is told
- * of each component the primary expects this child to run, while it waits.
- */
-export function receiveChildSpec(prepare: (component: string) => void): Promise<ChildSpec> {
-  const text = process.env[CHILD_SPEC_VARIABLE];
-  // Read once and gone: it holds the resolved config (a Redis password, say), which the app's
-  // own subprocesses (a scheduled shell command) have no business inheriting.
-  delete process.env[CHILD_SPEC_VARIABLE];
-  if (text || !process.send) return Promise.resolve(decodeChildSpec(text));
-  return new Promise((resolve, reject) => {
-    // A listener keeps the IPC channel, and with it this process, alive while it waits.
-    const onMessage = (raw: unknown) => {
-      const msg = parsePrimaryMessage(raw);
-      if (msg?.act === 'prepare') prepare(msg.component);
-      if (msg?.act !== 'spec') return;
-      process.off('message', onMessage);
-      try {
-        resolve(decodeChildSpec(msg.spec));
-      } catch (error) {
-        reject(error as Error);
-      }
-    };
-    process.on('message', onMessage);
-    process.send?.(message('waiting', {}));
-  });
+/** The shape only: the primary built the config from a validated schema. */
+export function isChildSpec(value: unknown): value is ChildSpec {
+  if (typeof value !== 'object' || value === null) return false;
+  const spec = value as Record<string, unknown>;
+  return (
+    typeof spec.component === 'string' &&
+    Number.isInteger(spec.instance) &&
+    typeof spec.env === 'string' &&
+    typeof spec.appPath === 'string' &&
+    typeof spec.config === 'object' &&
+    spec.config !== null &&
+    typeof spec.heartbeatInterval === 'number' &&
+    typeof spec.grace === 'number' &&
+    typeof spec.recordMark === 'string'
+  );
 }

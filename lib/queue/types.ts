@@ -38,6 +38,8 @@ export interface QueueDriver {
   consume(jobs: ConsumedJob[], run: RunJob): Promise<Consumption>;
   /** Resolves when the queue is reachable; rejects saying why not. */
   check(): Promise<void>;
+  /** Hears the queue becoming unusable (the reason) and usable again (undefined); drivers with nothing to lose leave it out. */
+  watch?(listener: (problem: string | undefined) => void): void;
   /** Lets go of connections and timers. Safe to call twice. */
   close(): Promise<void>;
 }

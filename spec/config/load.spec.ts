@@ -156,7 +156,7 @@ describe('loadConfig', () => {
   it('lists the known keys when no key is close', (t) => {
     const dir = configDir(t, { 'default.yaml': 'queue: { zzz: 1 }\n' });
     const error = loadError(() => loadConfig({ dir, env: 'development', environ: {} }));
-    assert.equal(error.message, `${inDir(dir, 'default.yaml')}: queue.zzz: unknown key (known keys here: driver, url, prefix, maxQueued, stallInterval)`);
+    assert.equal(error.message, `${inDir(dir, 'default.yaml')}: queue.zzz: unknown key (known keys here: driver, url, prefix, maxQueued, maxPayload, stallInterval, keepFailed, keepSucceeded)`);
   });
 
   it('reports YAML syntax errors with line and column', (t) => {
@@ -200,6 +200,12 @@ describe('loadConfig', () => {
     assert.ok(!fromEnv.message.includes('hunter2'), fromEnv.message);
     assert.ok(!JSON.stringify(fromEnv.issues).includes('hunter2'));
     assert.match(fromEnv.message, /^environment REDIS_URL: queue\.url: /);
+    // Malformed forms, where the password cannot be told from the user, are masked whole.
+    for (const url of ['redis:/:hunter2@cache', 'redis//:hunter2@cache', 'redis://hunter2@cache', 'redis:hunter2@cache']) {
+      const malformed = loadError(() => loadConfig({ dir: configDir(t), env: 'development', environ: { REDIS_URL: url } }));
+      assert.ok(!malformed.message.includes('hunter2'), malformed.message);
+      assert.match(malformed.message, /found "redis[:/]*\*\*\*@cache"$/);
+    }
   });
 
   it('reports several problems at once, one per line', (t) => {
@@ -207,7 +213,7 @@ describe('loadConfig', () => {
     const lines = loadError(() => loadConfig({ dir, env: 'development', environ: {} })).message.split('\n');
     assert.equal(lines.length, 3);
     assert.match(lines[0]!, /server\.port: expected an integer from 1 to 65535, found 0$/);
-    assert.match(lines[1]!, /server\.instances: expected an integer 1 or more, or "max" \(one per CPU\), found "none"$/);
+    assert.match(lines[1]!, /server\.instances: expected an integer from 1 to \d+, 8 × this machine's \d+ CPUs?, or "max" \(one per CPU\), found "none"$/);
     assert.match(lines[2]!, /log\.level: expected one of "error", .*"silly", found "loud"$/);
   });
 

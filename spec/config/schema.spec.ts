@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import { describe, it } from 'node:test';
 import { crewConfigSchema, defaultConfig } from '../../lib/config/schema.js';
 
@@ -6,10 +7,10 @@ describe('crewConfigSchema', () => {
   it("gives SPEC's defaults for an empty config", () => {
     assert.deepEqual(defaultConfig(), {
       start: { components: ['server'] },
-      server: { port: 3000, host: '127.0.0.1', instances: 1 },
+      server: { port: 3000, host: '127.0.0.1', instances: 1, drainDelay: 0 },
       worker: { instances: 1, queues: [] },
       scheduler: {},
-      queue: { driver: 'auto', url: '', prefix: 'crew', maxQueued: 100_000, stallInterval: 5000 },
+      queue: { driver: 'auto', url: '', prefix: 'crew', maxQueued: 100_000, maxPayload: 1024 ** 2, stallInterval: 5000, keepFailed: 10_000, keepSucceeded: 100 },
       supervisor: {
         grace: 8000,
         readyTimeout: 30_000,
@@ -24,6 +25,7 @@ describe('crewConfigSchema', () => {
       log: { format: 'auto', level: 'info', levels: {}, transports: [] },
       schedules: {},
       components: {},
+      settings: {},
     });
   });
 
@@ -53,6 +55,22 @@ describe('crewConfigSchema', () => {
     assert.equal(config.supervisor.memoryLimit, 512 * 1024 * 1024);
     assert.equal(config.supervisor.restart.backoff.factor, 1.5);
     assert.equal(config.supervisor.restart.backoff.initial, 100, 'untouched siblings keep their defaults');
+  });
+
+  it('refuses instance counts above 8 per CPU, naming the limit', () => {
+    const limit = 8 * os.availableParallelism();
+    for (const input of [{ server: { instances: 100_000 } }, { worker: { instances: limit + 1 } }, { components: { mailer: { instances: '100000' } } }]) {
+      const result = crewConfigSchema.safeParse(input);
+      assert.equal(result.success, false, JSON.stringify(input));
+      const message = result.error.issues.map((issue) => issue.message).join('; ');
+      assert.match(message, new RegExp(`from 1 to ${limit}, 8 × this machine's`), JSON.stringify(input));
+    }
+    assert.equal(crewConfigSchema.parse({ worker: { instances: limit } }).worker.instances, limit);
+  });
+
+  it('reads server.drainDelay as a duration', () => {
+    assert.equal(crewConfigSchema.parse({ server: { drainDelay: '5s' } }).server.drainDelay, 5000);
+    assert.equal(crewConfigSchema.safeParse({ server: { drainDelay: 'soon' } }).success, false);
   });
 
   it('refuses unknown keys in crew’s own mappings at any depth', () => {

@@ -12,6 +12,8 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port. */
   start(): Promise<void>;
+  /** The running server's pid (to freeze it with SIGSTOP, say). */
+  pid(): number | undefined;
 }
 
 export function redisBinary(): string | undefined {
@@ -45,7 +47,7 @@ export async function startRedis(t: TestContext, options: { args?: string[] } = 
   };
   await start();
   t.after(stop);
-  return { url: `redis://127.0.0.1:${port}`, port, stop, start };
+  return { url: `redis://127.0.0.1:${port}`, port, stop, start, pid: () => child?.pid };
 }
 
 /** Resolves when the server says it accepts connections; rejects if it exits first. */

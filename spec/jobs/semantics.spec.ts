@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { at, startJobsCrew, type Driver } from './jobs-crew.js';
 
-const WORKER_QUEUES = 'echo,slow,failing,exponential,flaky,hang,bounded,chain';
+const WORKER_QUEUES = 'echo,slow,failing,exponential,flaky,hang,obeys,bounded,chain';
 
 for (const driver of ['embedded', 'redis'] as Driver[]) {
   describe(`jobs with the ${driver} driver`, () => {
@@ -15,17 +15,18 @@ for (const driver of ['embedded', 'redis'] as Driver[]) {
       if (!jobs) return;
 
       const enqueued = Date.now();
-      const [failing, exponential, flaky, hang, delayed, chain, ignored] = await Promise.all([
+      const [failing, exponential, flaky, hang, obeys, delayed, chain, ignored] = await Promise.all([
         jobs.enqueue('failing'),
         jobs.enqueue('exponential'),
         jobs.enqueue('flaky'),
         jobs.enqueue('hang'),
+        jobs.enqueue('obeys'),
         jobs.enqueue('echo', { late: true }, { delay: 700 }),
         jobs.enqueue('chain', { chained: true }),
         jobs.enqueue('ignored'),
       ]);
       const bounded = await Promise.all(Array.from({ length: 6 }, () => jobs.enqueue('bounded')));
-      for (const reply of [failing, exponential, flaky, hang, delayed, chain, ignored, ...bounded]) assert.equal(reply.status, 200, JSON.stringify(reply));
+      for (const reply of [failing, exponential, flaky, hang, obeys, delayed, chain, ignored, ...bounded]) assert.equal(reply.status, 200, JSON.stringify(reply));
 
       await t.test('a failing job is retried after its fixed backoff, then failed, and the worker goes on', async () => {
         const runs = await jobs.waitRuns('failing', 3, failing.id);
@@ -54,6 +55,14 @@ for (const driver of ['embedded', 'redis'] as Driver[]) {
         assert.equal(run!.error, 'timed out after 300 ms');
         assert.ok(Number(run!.ms) >= 295 && Number(run!.ms) < 1000, `failed after ${run!.ms} ms`);
         await jobs.crew.waitFor((r) => r.job === 'hang' && r.jobId === hang.id && r.outcome === 'overran', 'the overrun record');
+      });
+
+      await t.test('a job that stops when its signal is aborted at the timeout is failed, and no overrun', async () => {
+        const [run] = await jobs.waitRuns('obeys', 1, obeys.id);
+        assert.equal(run!.outcome, 'failed');
+        // It ended 50 ms after its abort; `hang`, deaf to its own, is said to have overrun later.
+        await jobs.crew.waitFor((r) => r.job === 'hang' && r.outcome === 'overran', 'the overrun record of hang');
+        assert.deepEqual(jobs.crew.records.filter((r) => r.job === 'obeys' && r.outcome === 'overran'), []);
       });
 
       await t.test('a delayed job runs no sooner than its delay', async () => {

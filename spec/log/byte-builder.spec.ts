@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { ByteBuilder } from '../../lib/log/byte-builder.js';
 
 describe('ByteBuilder', () => {
@@ -41,5 +42,46 @@ describe('ByteBuilder', () => {
     assert.equal(four.byteOffset, one.byteOffset, 'all released: building starts over');
     assert.equal(four.buffer, one.buffer);
     assert.equal(four.toString(), 'four');
+  });
+
+  it('copies lines of large chunks right, and never over a view still out (property)', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('line' as const), source: fc.nat(2), from: fc.nat(20_000), length: fc.nat(300) }),
+      fc.record({ kind: fc.constant('text' as const), text: fc.string({ maxLength: 40 }) }),
+      fc.record({ kind: fc.constant('take' as const), release: fc.boolean() }),
+      fc.record({ kind: fc.constant('change' as const), source: fc.nat(2) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), fc.constantFrom(4096, 64 * 1024, 1024 * 1024), (ops, slab) => {
+        const out = new ByteBuilder(slab);
+        const sources = [0, 1, 2].map((i) => Buffer.from(Array.from({ length: 20_000 }, (_, j) => (i * 7 + j) % 251)));
+        let expected: number[] = [];
+        const held: Array<{ view: Buffer; bytes: number[] }> = [];
+        for (const o of ops) {
+          if (o.kind === 'line') {
+            const src = sources[o.source]!;
+            const from = Math.min(o.from, src.length);
+            const to = Math.min(src.length, from + o.length);
+            out.bytes(src, from, to);
+            expected.push(...src.subarray(from, to));
+          } else if (o.kind === 'text') {
+            out.string(o.text);
+            expected.push(...Buffer.from(o.text));
+          } else if (o.kind === 'change') {
+            // A chunk is never changed once handed over, but a copy must not depend on it.
+            sources[o.source] = Buffer.from(sources[o.source]!.map((b) => (b + 1) % 256));
+          } else {
+            const view = out.take();
+            assert.deepEqual([...view], expected);
+            if (o.release) out.release(view);
+            else held.push({ view, bytes: expected });
+            expected = [];
+          }
+          for (const { view, bytes } of held) assert.deepEqual([...view], bytes, 'a view still out is untouched');
+        }
+        assert.deepEqual([...out.take()], expected);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ByteBuilder } from '../../lib/log/byte-builder.js';
 import { CONTINUED_MARK, createFormatter, type Formatter, type StreamName } from '../../lib/log/formatter.js';
-import { EscapeScanner } from '../../lib/log/json-escape.js';
 import { CONTINUED, PLAIN, WHOLE, type Part } from '../../lib/log/line-splitter.js';
 import { tagText, tagWidth, type Tags } from '../../lib/log/tags.js';
 
@@ -59,13 +58,14 @@ describe('json format', () => {
     assert.equal(record.message, 'something broke');
   });
 
-  it('keeps the fields of a JSON line, adding the tags and filling what is missing', () => {
+  it("keeps the fields of a JSON line, adding the tags and filling what is missing; the time is crew's", () => {
     assert.deepEqual(json('{"level":"warn","message":"disk","free":12,"nested":{"a":[1,2]},"timestamp":"2020-01-01T00:00:00.000Z"}'), {
       level: 'warn',
       message: 'disk',
       free: 12,
       nested: { a: [1, 2] },
-      timestamp: '2020-01-01T00:00:00.000Z',
+      timestamp: ISO,
+      childTimestamp: '2020-01-01T00:00:00.000Z',
       component: 'server',
       instance: 1,
       pid: 4242,
@@ -75,13 +75,16 @@ describe('json format', () => {
     assert.deepEqual(json('{}  '), { timestamp: ISO, level: 'info', message: '', component: 'server', instance: 1, pid: 4242 });
   });
 
-  it("overrides a JSON line's own tag fields", () => {
-    const record = json('{"message":"hi","component":"fake","pid":1,"extra":true}');
+  it("overrides a JSON line's own tag fields, keeping the values that differ under other names", () => {
+    const record = json('{"message":"hi","component":"fake","pid":1,"instance":1,"extra":true}');
     assert.equal(record.component, 'server');
     assert.equal(record.instance, 1);
     assert.equal(record.pid, 4242);
     assert.equal(record.extra, true);
     assert.equal(record.message, 'hi');
+    assert.equal(record.childComponent, 'fake');
+    assert.equal(record.childPid, 1);
+    assert.equal(record.childInstance, undefined, 'an equal value is the same fact, not repeated');
   });
 
   it('treats what only looks like JSON as plain text', () => {
@@ -145,16 +148,19 @@ describe('pretty format', () => {
     const colored = createFormatter({ format: 'pretty', color: true });
     const a = line(colored, 'x');
     const b = line(colored, 'x', 'stdout', WHOLE, { component: 'worker', instance: 1, pid: 1 });
-    assert.ok(a.endsWith('\x1b[36mserver.1 |\x1b[0m x\n'), JSON.stringify(a));
-    assert.match(b.slice(13), /^.\[\d+mworker\.1 \|.\[0m x\n$/);
-    assert.notEqual(a.slice(13, 18), b.slice(13, 18), 'different components, different colours');
+    assert.ok(a.endsWith('\x1b[38;5;31mserver.1 |\x1b[0m x\n'), JSON.stringify(a));
+    assert.ok(/^.\[2m\d\d:\d\d:\d\d\.\d{3}.\[0m /.test(a) && a.startsWith('\x1b[2m'), 'the time is dimmed');
+    assert.ok(b.endsWith('\x1b[38;5;28mworker.1 |\x1b[0m x\n'), JSON.stringify(b));
   });
 
   it('renders a JSON line as its message, the level when not info, and the fields', () => {
     const formatter = createFormatter({ format: 'pretty', color: false });
     const text = (out: string): string => PRETTY.exec(out.split('\n')[0] ?? '')?.[6] ?? '';
     assert.equal(text(line(formatter, '{"level":"info","message":"GET /","status":200,"ms":3.5,"path":"/a b"}')), 'GET / status=200 ms=3.5 path="/a b"');
-    assert.equal(text(line(formatter, '{"level":"warn","message":"slow","timestamp":"x","pid":9}')), 'warn: slow');
+    assert.equal(text(line(formatter, '{"level":"warn","message":"slow","timestamp":"x","pid":4242}')), 'warn: slow', 'the time and a tag equal to crew\'s are not repeated');
+    assert.equal(text(line(formatter, '{"level":"warn","message":"slow","pid":9}')), 'warn: slow childPid=9');
+    assert.equal(text(line(formatter, '{"level":30,"time":1,"msg":"pino"}')), 'pino time=1');
+    assert.equal(text(line(formatter, '{"level":"nonsense","message":{"a":1}}')), '{"a":1} childLevel=nonsense');
     assert.equal(text(line(formatter, '{"message":"no level"}', 'stderr')), 'error: no level');
     const withStack = line(formatter, JSON.stringify({ level: 'error', message: 'boom', stack: 'Error: boom\n    at f (a.js:1:1)' }));
     const rows = withStack.slice(0, -1).split('\n');
@@ -199,13 +205,24 @@ describe('records of crew itself', () => {
     assert.match((record.error as { stack: string }).stack, /at /);
   });
 
-  it('survive fields that cannot be serialised', () => {
+  it('survive fields that cannot be serialised, each said so in its place', () => {
     const formatter = createFormatter({ format: 'json', color: false });
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
-    const record = JSON.parse(formatter.record(crew, 'info', 'x', { cycle }, NOW)) as Record<string, unknown>;
+    let deep: unknown[] = [];
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const hostile = Object.defineProperty({ ok: 1 }, 'trap', { enumerable: true, get: () => { throw new Error('no reading me'); } });
+    const record = JSON.parse(formatter.record(crew, 'info', 'x', { cycle, deep, ok: true, hostile, toJson: { toJSON: () => { throw new Error('nope'); } } }, NOW)) as Record<string, unknown>;
     assert.equal(record.message, 'x');
-    assert.match(String(record.unserializable), /circular/i);
+    assert.equal(record.ok, true, 'the other fields are kept');
+    assert.match(String(record.cycle), /^\[unserializable: .*circular/i);
+    assert.match(String(record.deep), /^\[unserializable: Maximum call stack/);
+    assert.match(String(record.hostile), /^\[unserializable: no reading me\]$/);
+    assert.equal(record.toJson, '[unserializable: nope]');
+    for (const format of ['json', 'pretty'] as const) {
+      const out = createFormatter({ format, color: false }).record(crew, 'info', 'y', { cycle, deep, hostile }, NOW);
+      assert.ok(out.endsWith('\n') && out.indexOf('\n') === out.length - 1, out);
+    }
   });
 
   it('read `crew | message key=value` in pretty', () => {
@@ -213,23 +230,6 @@ describe('records of crew itself', () => {
     const out = formatter.record(crew, 'info', 'worker.1 ready in 120 ms', { child: 'worker.1', ms: 120 }, NOW);
     assert.equal(PRETTY.exec(out.slice(0, -1))?.[6], 'worker.1 ready in 120 ms child=worker.1 ms=120');
     assert.equal(PRETTY.exec(out.slice(0, -1))?.[5], 'crew');
-  });
-});
-
-describe('EscapeScanner', () => {
-  it('agrees with a byte-by-byte test on every line of a chunk', () => {
-    const lines = ['clean line', 'with "quote"', 'back\\slash', 'tab\t', 'clean again', '\x1b[1m', 'ünï', '', 'cr\rinside', 'last clean'];
-    const buf = Buffer.from(`${lines.join('\r\n')}\n`);
-    const scanner = new EscapeScanner();
-    let at = 0;
-    for (const text of lines) {
-      const end = at + Buffer.byteLength(text);
-      const needsEscape = [...text].some((c) => c < ' ' || c === '"' || c === '\\');
-      assert.equal(scanner.clean(buf, at, end), !needsEscape, JSON.stringify(text));
-      at = end + 2;
-    }
-    assert.equal(scanner.clean(buf, 0, 10), true, 'a step back rescans');
-    assert.equal(scanner.clean(Buffer.from('"'), 0, 1), false, 'a new buffer rescans');
   });
 });
 

@@ -55,9 +55,10 @@ describe("crew's marked records", () => {
   it('are rendered in pretty like any record of the child, mark gone', async () => {
     const lines = await relayed('pretty', jobRecords);
     assert.match(lines[0]!, /^\d\d:\d\d:\d\d\.\d{3} worker\.2 +\| trivial 1 succeeded in 0\.2 ms job=trivial jobId=1 attempt=1 ms=0\.2 outcome=succeeded$/);
-    // The mark is gone; the separator the failure's message holds is the message's own.
+    // The mark is gone; the separator the failure's message holds is the message's own, shown
+    // escaped as every control character a child's text holds is in pretty.
     assert.ok(!lines[0]!.includes('\u001e'), lines[0]);
-    assert.ok(lines[1]!.includes('| error: trivial 2 failed in 1 ms (attempt 1 of 1): "boom" \u001e; giving up job=trivial'), lines[1]);
+    assert.ok(lines[1]!.includes('| error: trivial 2 failed in 1 ms (attempt 1 of 1): "boom" \\x1e; giving up job=trivial'), lines[1]);
   });
 
   it('reach a log file as records too', async () => {

@@ -44,7 +44,7 @@ function brokerFor(jobs: Parameters<typeof jobSettings>[0], maxQueued = 100) {
   const records: string[] = [];
   const log = { info: (m: string) => records.push(m), warn: (m: string) => records.push(m), error: (m: string) => records.push(m) };
   const settings = jobSettings(jobs);
-  const broker = new EmbeddedBroker({ jobs: settings, maxQueued, log, consumedJobs: new Set(settings.keys()) });
+  const broker = new EmbeddedBroker({ jobs: settings, maxQueued, log, consumedJobs: new Set(settings.keys()), keepFailed: 100, keepSucceeded: 10 });
   return { broker, records };
 }
 

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { redisV3, type RedisV3Client } from '../../lib/queue/redis/bee.js';
+import { redisTarget } from '../../lib/config/redis-url.js';
 import { connectRedis, type RedisConnection } from '../../lib/queue/redis/connection.js';
 import { startRedis } from '../helpers/redis-server.js';
 
@@ -38,7 +39,7 @@ async function setUp(t: TestContext): Promise<{ url: string; connection: RedisCo
   const redis = await startRedis(t);
   if (!redis) return undefined;
   const quiet = { info: () => undefined, warn: () => undefined };
-  const connection = connectRedis(redis.url, quiet);
+  const connection = connectRedis(redisTarget(redis.url), quiet);
   t.after(() => connection.close());
   const observer = redisV3.createClient({ url: redis.url, retry_strategy: () => 50, connect_timeout: 10_000 });
   t.after(() => observer.end(true));

@@ -1,4 +1,6 @@
 // `crew scheduler list` and `crew scheduler run <name>` through the real CLI.
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCrewToEnd, type LogRecord } from '../helpers/crew-process.js';
@@ -10,8 +12,10 @@ const CONFIG = `schedules:
   kolkata: { cron: "30 6 * * *", timezone: Asia/Kolkata, command: "echo from config" }
   nightly: { cron: "0 4 * * *" }
 `;
+// No crew answers here: the commands act on this project alone, whatever else runs in this folder.
+const NO_CREW = path.join(os.tmpdir(), `crew-spec-no-crew-${process.pid}.sock`);
 const scheduler = (config: string, args: string[]) =>
-  runCrewToEnd(['scheduler', ...args, '--app', fixtureApp('schedules'), '--config', config], { env: { SCHEDULES: 'nightly,shell', REDIS_URL: '' } });
+  runCrewToEnd(['scheduler', ...args, '--app', fixtureApp('schedules'), '--config', config], { env: { SCHEDULES: 'nightly,shell', REDIS_URL: '', CREW_CONTROL: NO_CREW } });
 const records = (stdout: string) => stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogRecord);
 
 test('list --json: every schedule with its timezone, action and next three fire times', async (t) => {
@@ -43,9 +47,10 @@ test('list --json: every schedule with its timezone, action and next three fire 
 test('list: a table with the fire times in each schedule\'s zone', async (t) => {
   const result = await scheduler(tempConfig(t, CONFIG), ['list']);
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /^NAME +CRON +TIMEZONE +ACTION +NEXT FIRE TIMES$/m);
-  assert.match(result.stdout, /^kolkata +30 6 \* \* \* +Asia\/Kolkata +command "echo from config" +\d{4}-\d\d-\d\d 06:30:00 \+05:30$/m);
-  assert.match(result.stdout, /^nightly +0 4 \* \* \* +Europe\/Paris +function +\d{4}-\d\d-\d\d 04:00:00 \+0[12]:00$/m);
+  assert.match(result.stdout, /^NAME +CRON +TIMEZONE +ACTION +STATE +LAST RUN +NEXT FIRE TIMES$/m);
+  assert.match(result.stdout, /^kolkata +30 6 \* \* \* +Asia\/Kolkata +command "echo from config" +- +- +\d{4}-\d\d-\d\d 06:30:00 \+05:30$/m);
+  assert.match(result.stdout, /^nightly +0 4 \* \* \* +Europe\/Paris +function +- +- +\d{4}-\d\d-\d\d 04:00:00 \+0[12]:00$/m);
+  assert.match(result.stdout, /^\(no crew runs here and config names no Redis: whether each is paused, and its last run, are not known\)$/m);
 });
 
 test('run <name>: runs the action now, with its output and a run record; the exit code says how it went', async (t) => {
@@ -84,7 +89,7 @@ test('run <name> of a job schedule enqueues the job, as `crew jobs enqueue` woul
   const redis = await startRedis(t);
   if (!redis) return;
   const config = tempConfig(t, '');
-  const env = { SCHEDULES: 'enqueue', REDIS_URL: redis.url };
+  const env = { SCHEDULES: 'enqueue', REDIS_URL: redis.url, CREW_CONTROL: NO_CREW };
   const result = await runCrewToEnd(['scheduler', 'run', 'enqueue', '--app', fixtureApp('schedules'), '--config', config, '--log-format', 'json'], { env });
   assert.equal(result.code, 0, result.stderr);
   const record = records(result.stdout).at(-1)!;

@@ -118,8 +118,21 @@ test('a rare schedule lists the fire times cron finds; the listing shows times i
   assert.equal(listed[0]!.next[0], '2028-02-29T00:00:00.000Z');
 
   const paris = resolveSchedules(app, withSchedules({ nightly: { cron: '0 3 * * *', timezone: 'Europe/Paris' } }));
-  const table = formatListing(paris, Date.UTC(2030, 0, 1, 12));
-  assert.match(table, /^NAME +CRON +TIMEZONE +ACTION +NEXT FIRE TIMES$/m);
-  assert.match(table, /^nightly +0 3 \* \* \* +Europe\/Paris +function +2030-01-02 03:00:00 \+01:00$/m);
+  const table = formatListing(listSchedules(paris, Date.UTC(2030, 0, 1, 12)));
+  assert.match(table, /^NAME +CRON +TIMEZONE +ACTION +STATE +LAST RUN +NEXT FIRE TIMES$/m);
+  assert.match(table, /^nightly +0 3 \* \* \* +Europe\/Paris +function +- +- +2030-01-02 03:00:00 \+01:00$/m);
   assert.match(table, /^ +2030-01-04 03:00:00 \+01:00$/m);
+});
+
+test('the listing says whether a schedule is paused and how it last ran, in its zone', () => {
+  const paris = resolveSchedules(app, withSchedules({ nightly: { cron: '0 3 * * *', timezone: 'Europe/Paris' } }));
+  const lastRun = { tick: '2030-01-01T02:00:00.000Z', started: '2030-01-01T02:00:00.004Z', duration: 1234, outcome: 'failed' as const, host: 'web-1:42', error: 'boom' };
+  const listed = listSchedules(paris, Date.UTC(2030, 0, 1, 12), 3, { nightly: { pausedSince: '2030-01-01T10:00:00.000Z', lastRun } });
+  assert.equal(listed[0]!.state, 'paused');
+  assert.deepEqual(listed[0]!.lastRun, lastRun);
+  const table = formatListing(listed);
+  assert.match(table, /^nightly +0 3 \* \* \* +Europe\/Paris +function +paused +2030-01-01 03:00:00 +2030-01-02 03:00:00 \+01:00$/m);
+  assert.match(table, /^ +failed in 1234 ms +2030-01-03 03:00:00 \+01:00$/m);
+  const never = formatListing(listSchedules(paris, Date.UTC(2030, 0, 1, 12), 3, { nightly: { pausedSince: null, lastRun: null } }));
+  assert.match(never, /^nightly .* +active +never +2030-01-02/m);
 });

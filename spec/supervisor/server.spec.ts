@@ -69,16 +69,14 @@ test('two server instances share one port; neither hands the app the spec crew g
   assert.deepEqual([...seen.values()], [false, false]);
 });
 
-test('a port already in use is one clear error and exit 1, not a restart storm', async (t) => {
+test('a port already in use is one clear refusal before anything is forked, exit 2', async (t) => {
   const port = await freePort();
   const holder = net.createServer().listen(port, '127.0.0.1');
   t.after(() => holder.close());
   await new Promise((resolve) => holder.once('listening', resolve));
   const crew = runCrew(t, ['start', '--server', '--app', fixtureApp('web'), '--port', String(port), '--config', tempConfig(t, '')]);
   const exit = await crew.exited;
-  assert.equal(exit.code, 1);
-  const given = crew.records.filter((r) => r.component === 'crew' && /^server given up/.test(r.message));
-  assert.equal(given.length, 1);
-  assert.match(given[0]!.message, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use.*--port`));
-  assert.equal(crew.records.filter((r) => /restarting in/.test(r.message)).length, 0);
+  assert.equal(exit.code, 2);
+  assert.equal(crew.stderr(), `crew: server: port ${port} on 127.0.0.1 is already in use: stop the process that holds it, or choose another port with --port or PORT\n`);
+  assert.deepEqual(crew.lines.filter(Boolean), [], 'nothing started, nothing logged');
 });

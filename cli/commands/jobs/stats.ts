@@ -1,5 +1,5 @@
-// `crew jobs stats [--json]`: waiting / active / succeeded / failed / delayed per job, from
-// Redis (redis driver) or from the running crew (embedded driver).
+// `crew jobs stats [--json]`: waiting / active / succeeded / failed / delayed per job, from the
+// crew running here (either driver), else from the Redis config names.
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import type { QueueStats } from '../../../lib/queue/types.js';
 import { projectFrom, projectOptions, type ProjectArgs } from '../scheduler/project-options.js';
@@ -31,5 +31,6 @@ export function formatStats(stats: QueueStats): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   const body = rows.length > 0 ? rows.map(line).join('\n') : '(the app defines no jobs)';
-  return `${line(header)}\n${body}\n(${stats.driver} queue${stats.driver === 'redis' ? '; succeeded counts since the jobs were first run' : '; counts since this crew started'})\n`;
+  const since = stats.driver === 'redis' ? 'succeeded counts since the jobs were first run' : 'succeeded counts since this crew started';
+  return `${line(header)}\n${body}\n(${stats.driver} queue; ${since}; failed counts the failed jobs kept, queue.keepFailed per job)\n`;
 }

@@ -5,20 +5,26 @@
 //   after the one just fired, so an early timer or a clock set back cannot repeat a tick.
 // - A late wake fires the latest due tick only; the ones it passed are recorded as missed,
 //   not run in a burst.
-// - Before a run, the tick is claimed (./tick-lock.ts: once across the fleet with Redis) and,
-//   with `overlap: skip`, the schedule's running slot is taken; a tick lost to either is
-//   recorded as skipped.
+// - Before a run, the tick is claimed (./tick-lock.ts: once across the fleet with Redis); the
+//   crew that won it asks whether an operator paused the schedule (lib/schedule/state.ts), and,
+//   with `overlap: skip`, takes the schedule's running slot. A tick lost to any of these is
+//   recorded as skipped (a pause as its own outcome, `paused`); when it cannot be known whether
+//   the schedule is paused, the tick is skipped, not fired.
+// - Each run is reported where `crew scheduler list` reads it: when it starts, and how it ended.
 // - A run's failure is recorded and never reaches the timer: the next tick comes regardless.
 // - drain(deadline) stops ticking, lets runs finish until shortly before the deadline, then
 //   stops them (SIGTERM to a command, the abort signal to a function) and finally kills what
 //   is left, so that no command outlives the scheduler.
+import os from 'node:os';
 import type { CrewContext } from '../../app/types.js';
+import type { LastRun, ScheduleGate } from '../../schedule/state.js';
 import { cronClock, type CronClock } from '../../schedule/fire-times.js';
 import type { ResolvedSchedule } from '../../schedule/types.js';
-import { startRun, type StartedRun } from './run-action.js';
+import { startRun, type RunResult, type StartedRun } from './run-action.js';
 import { missedRecord, runRecord, skipRecord, type LogRecord } from './run-record.js';
 import { tickTtl } from './redis-tick-lock.js';
 import type { RunSlot, TickLock } from './tick-lock.js';
+import { settlesWithin } from '../../util/with-timeout.js';
 
 /** setTimeout's longest delay; a later tick is reached in several waits. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
@@ -32,12 +38,16 @@ export interface ArmedScheduleOptions {
   schedule: ResolvedSchedule;
   ctx: CrewContext;
   lock: TickLock;
+  gate: ScheduleGate;
 }
+
+const HOST = `${os.hostname()}:${process.pid}`;
 
 export class ArmedSchedule {
   readonly schedule: ResolvedSchedule;
   private readonly ctx: CrewContext;
   private readonly lock: TickLock;
+  private readonly gate: ScheduleGate;
   private readonly clock: CronClock;
   private due: number | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -51,6 +61,7 @@ export class ArmedSchedule {
     this.schedule = options.schedule;
     this.ctx = options.ctx;
     this.lock = options.lock;
+    this.gate = options.gate;
     this.clock = cronClock(options.schedule.cron, options.schedule.timezone);
   }
 
@@ -120,6 +131,11 @@ export class ArmedSchedule {
     } catch (error) {
       return this.log(skipRecord(schedule, tick, 'lock-unavailable', (error as Error).message));
     }
+    try {
+      if (await this.gate.isPaused(schedule.name)) return this.log(skipRecord(schedule, tick, 'paused'));
+    } catch (error) {
+      return this.log(skipRecord(schedule, tick, 'lock-unavailable', `cannot tell whether it is paused: ${(error as Error).message}`));
+    }
     let slot: RunSlot | undefined;
     if (schedule.overlap === 'skip') {
       try {
@@ -134,7 +150,10 @@ export class ArmedSchedule {
       const run = startRun(schedule, this.ctx, tick);
       this.runs.add(run);
       try {
-        this.log(runRecord(schedule, await run.result, run.startedAt, tick));
+        this.report(tick, run.startedAt);
+        const result = await run.result;
+        this.log(runRecord(schedule, result, run.startedAt, tick));
+        this.report(tick, run.startedAt, result);
         await run.settled;
       } finally {
         this.runs.delete(run);
@@ -145,14 +164,30 @@ export class ArmedSchedule {
   }
 
   private async finishRuns(deadline: number): Promise<void> {
-    const settled = () => Promise.all([...this.ticks]).then(() => true);
-    const until = (at: number) => new Promise<false>((resolve) => setTimeout(() => resolve(false), Math.max(0, at - Date.now())).unref());
-    if (await Promise.race([settled(), until(deadline - STOP_BEFORE_MS)])) return;
+    const settledBy = (at: number) => settlesWithin(Promise.all([...this.ticks]), at - Date.now());
+    if (await settledBy(deadline - STOP_BEFORE_MS)) return;
     for (const run of this.runs) run.stop();
-    if (await Promise.race([settled(), until(deadline - KILL_BEFORE_MS)])) return;
+    if (await settledBy(deadline - KILL_BEFORE_MS)) return;
     for (const run of this.runs) run.kill();
     // A killed command exits at once; a function that ignores its signal is left to the primary.
-    await Promise.race([settled(), until(deadline)]);
+    await settledBy(deadline);
+  }
+
+  /** Tells the schedules' state a run started, or how it ended; a failure to tell is recorded, never thrown. */
+  private report(tick: number, startedAt: number, result?: RunResult): void {
+    const run: LastRun = {
+      tick: new Date(tick).toISOString(),
+      started: new Date(startedAt).toISOString(),
+      duration: result ? result.duration : null,
+      outcome: result ? result.outcome : 'running',
+      host: HOST,
+    };
+    if (result?.error) run.error = result.error.message.split('\n', 1)[0]!;
+    else if (result?.signal) run.error = `killed by ${result.signal}`;
+    else if (result?.outcome === 'failed' && typeof result.exitCode === 'number') run.error = `exited ${result.exitCode}`;
+    this.gate.recordRun(this.schedule.name, run).catch((error: Error) => {
+      this.ctx.logger.warn(`${this.schedule.name}: could not record its last run for \`crew scheduler list\`: ${error.message}`, { schedule: this.schedule.name });
+    });
   }
 
   private log(record: LogRecord): void {

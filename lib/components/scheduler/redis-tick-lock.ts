@@ -12,18 +12,18 @@
 //   slot when the TTL runs out.
 // - When Redis cannot be reached, a tick is skipped and recorded, not fired unguarded: one
 //   missed tick is better than every host firing it. Commands fail fast (no offline queue),
-//   and a reply slower than COMMAND_TIMEOUT_MS counts as a failure; a claim whose reply comes
+//   and a slow reply counts as a failure (./lock-connection.ts); a claim whose reply comes
 //   later still holds the key, so that tick is then fired by no one.
+// - Redis refusing crew's credentials as the scheduler starts is a fatal start error (no
+//   restart mends a wrong password); later, it is one more reason a tick is skipped, and the
+//   connection retries until they are accepted again.
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'winston';
-import { redactUrl } from '../../config/redact.js';
+import { openLockConnection } from './lock-connection.js';
 import type { RunSlot, TickClaim, TickLock } from './tick-lock.js';
 
 export const RUN_TTL_MS = 30_000;
-const COMMAND_TIMEOUT_MS = 2000;
-/** How long start waits for a first connection before arming anyway (ticks are skipped until then). */
-const CONNECT_WAIT_MS = 5000;
 
 const RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
@@ -41,56 +41,14 @@ export function tickTtl(tick: number, following: number | undefined): number {
 }
 
 export async function redisTickLock(options: RedisTickLockOptions): Promise<TickLock> {
-  const shown = redactUrl(options.url);
+  const connection = await openLockConnection(options.url, options.logger);
+  const { shown, command } = connection;
   const holder = `${os.hostname()}:${process.pid}`;
   const key = (name: string, rest: string) => `${options.prefix}:scheduler:${name}:${rest}`;
-  // Loaded here, not at the top: crews without Redis never pay for node-redis.
-  const { createClient } = await import('redis');
-  const client = createClient({
-    url: options.url,
-    disableOfflineQueue: true,
-    socket: { connectTimeout: COMMAND_TIMEOUT_MS, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) },
-  });
-
-  let up = false;
-  let complained = false;
-  client.on('error', (error: Error) => {
-    // node-redis emits one error per failed reconnect; one record per outage is enough.
-    if (complained) return;
-    complained = true;
-    up = false;
-    options.logger.warn(`cannot reach Redis at ${shown} for the scheduler's tick lock: ${error.message}; ticks are skipped until it is back`, { redis: shown });
-  });
-  client.on('ready', () => {
-    if (complained) options.logger.info(`reached Redis at ${shown} again: ticks fire again`, { redis: shown });
-    up = true;
-    complained = false;
-  });
-
-  const connected = client.connect().then(
-    () => true,
-    (error: Error) => {
-      options.logger.error(`the scheduler's Redis connection to ${shown} gave up: ${error.message}`, { redis: shown });
-      return false;
-    },
-  );
-  let waitTimer: NodeJS.Timeout | undefined;
-  const inTime = await Promise.race([connected, new Promise<false>((resolve) => (waitTimer = setTimeout(() => resolve(false), CONNECT_WAIT_MS)))]);
-  clearTimeout(waitTimer);
-  if (!inTime && !complained) options.logger.warn(`Redis at ${shown} has not answered within ${CONNECT_WAIT_MS} ms: ticks are skipped until it does`, { redis: shown });
-
-  const command = <T>(what: string, run: () => Promise<T>): Promise<T> => {
-    if (!up) return Promise.reject(new Error(`Redis at ${shown} is not connected`));
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis at ${shown} did not answer ${what} within ${COMMAND_TIMEOUT_MS} ms`)), COMMAND_TIMEOUT_MS);
-    });
-    return Promise.race([run(), late]).finally(() => clearTimeout(timer));
-  };
 
   const claimTick = async (name: string, tick: number, ttl: number): Promise<TickClaim> => {
     const tickKey = key(name, `tick:${tick}`);
-    const reply = await command('the tick claim', () => client.set(tickKey, holder, { condition: 'NX', expiration: { type: 'PX', value: ttl } }));
+    const reply = await command('the tick claim', (client) => client.set(tickKey, holder, { condition: 'NX', expiration: { type: 'PX', value: ttl } }));
     if (reply === 'OK') return { won: true };
     return { won: false, holder: await whoHolds(tickKey) };
   };
@@ -98,10 +56,10 @@ export async function redisTickLock(options: RedisTickLockOptions): Promise<Tick
   const takeRunSlot = async (name: string): Promise<RunSlot> => {
     const slotKey = key(name, 'running');
     const token = `${holder}:${randomUUID()}`;
-    const reply = await command('the running-slot claim', () => client.set(slotKey, token, { condition: 'NX', expiration: { type: 'PX', value: RUN_TTL_MS } }));
+    const reply = await command('the running-slot claim', (client) => client.set(slotKey, token, { condition: 'NX', expiration: { type: 'PX', value: RUN_TTL_MS } }));
     if (reply !== 'OK') return { taken: false, holder: (await whoHolds(slotKey))?.replace(/:[0-9a-f-]{36}$/, '') };
     const renew = setInterval(() => {
-      command('the running-slot renewal', () => client.eval(RENEW, { keys: [slotKey], arguments: [token, String(RUN_TTL_MS)] })).then(
+      command('the running-slot renewal', (client) => client.eval(RENEW, { keys: [slotKey], arguments: [token, String(RUN_TTL_MS)] })).then(
         (renewed) => {
           if (renewed !== 1) options.logger.warn(`${name}: the running slot expired while the run goes on; another crew may start this schedule meanwhile`, { schedule: name });
         },
@@ -114,7 +72,7 @@ export async function redisTickLock(options: RedisTickLockOptions): Promise<Tick
       release: async () => {
         clearInterval(renew);
         try {
-          await command('the running-slot release', () => client.eval(RELEASE, { keys: [slotKey], arguments: [token] }));
+          await command('the running-slot release', (client) => client.eval(RELEASE, { keys: [slotKey], arguments: [token] }));
         } catch (error) {
           // The slot then expires by itself within RUN_TTL_MS; until then the schedule is skipped.
           options.logger.warn(`${name}: could not release the running slot (it expires within ${RUN_TTL_MS / 1000} s): ${(error as Error).message}`, { schedule: name });
@@ -125,30 +83,17 @@ export async function redisTickLock(options: RedisTickLockOptions): Promise<Tick
 
   const whoHolds = async (name: string): Promise<string | undefined> => {
     try {
-      return (await command('who holds the lock', () => client.get(name))) ?? undefined;
+      return (await command('who holds the lock', (client) => client.get(name))) ?? undefined;
     } catch (error) {
       options.logger.debug(`could not read who holds ${name}: ${(error as Error).message}`);
       return undefined;
     }
   };
 
-  let closing: Promise<void> | undefined;
   return {
     scope: shown,
     claimTick,
     takeRunSlot,
-    close: () => {
-      closing ??= (async () => {
-        if (client.isReady) {
-          await client.close().catch((error: Error) => {
-            options.logger.debug(`closing the scheduler's Redis connection failed, dropping it: ${error.message}`);
-            client.destroy();
-          });
-        } else if (client.isOpen) {
-          client.destroy();
-        }
-      })();
-      return closing;
-    },
+    close: () => connection.close(),
   };
 }

@@ -1,5 +1,6 @@
 // The records the scheduler writes about its schedules, in one place so they stay alike: one
-// per run (schedule, action, tick, lateness, duration, outcome), one per skipped tick (why),
+// per run (schedule, action, tick, lateness, duration, outcome), one per skipped tick (why;
+// a tick skipped because an operator paused the schedule has the outcome `paused`),
 // and one per schedule armed. Fields are for machines, the message is for people.
 import type { ResolvedSchedule } from '../../schedule/types.js';
 import { describeAction } from '../../schedule/describe.js';
@@ -12,7 +13,7 @@ export interface LogRecord {
   fields: Record<string, unknown>;
 }
 
-export type SkipReason = 'taken' | 'overlap' | 'lock-unavailable' | 'stopping';
+export type SkipReason = 'taken' | 'overlap' | 'lock-unavailable' | 'stopping' | 'paused';
 
 /** `tick` is the fire time the run was for; undefined for a run asked for by hand. */
 export function runRecord(schedule: ResolvedSchedule, result: RunResult, startedAt: number, tick: number | undefined): LogRecord {
@@ -58,8 +59,10 @@ export function skipRecord(schedule: ResolvedSchedule, tick: number, reason: Ski
     overlap: `the previous run is still going${detail ? ` (on ${detail})` : ''}`,
     'lock-unavailable': `the tick lock cannot be taken: ${detail ?? 'no reason given'}`,
     stopping: 'crew is stopping',
+    paused: `the schedule is paused (\`crew scheduler resume ${schedule.name}\` fires it again)`,
   };
-  const fields: Record<string, unknown> = { schedule: schedule.name, action: schedule.action.kind, tick: new Date(tick).toISOString(), outcome: 'skipped', reason };
+  // A pause is an operator's decision, not a mishap: its own outcome, for whoever counts them.
+  const fields: Record<string, unknown> = { schedule: schedule.name, action: schedule.action.kind, tick: new Date(tick).toISOString(), outcome: reason === 'paused' ? 'paused' : 'skipped', reason };
   if (detail !== undefined && reason !== 'lock-unavailable') fields.by = detail;
   return { level: reason === 'lock-unavailable' ? 'warn' : 'info', message: `${schedule.name}: tick ${at} skipped: ${why[reason]}`, fields };
 }
@@ -78,11 +81,9 @@ export function armedRecord(schedule: ResolvedSchedule, next: number | undefined
   return {
     level: next === undefined ? 'warn' : 'info',
     message: `${schedule.name} armed: "${schedule.cron}"${zone}, ${describeAction(schedule.action)}, ${when}`,
+    // The message already names the cron, the zone and the action; the fields add what it does not.
     fields: {
       schedule: schedule.name,
-      cron: schedule.cron,
-      ...(schedule.timezone ? { timezone: schedule.timezone } : {}),
-      action: schedule.action.kind,
       overlap: schedule.overlap,
       lock: scope,
       next: next === undefined ? null : new Date(next).toISOString(),

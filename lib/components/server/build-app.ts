@@ -15,6 +15,7 @@ import { createOwnRecordWriter } from '../../log/own-record-writer.js';
 import { requestIdFrom } from './request-id.js';
 import { requestRecordMembers } from './request-record.js';
 import { runHealthChecks } from './health.js';
+import { isProduction } from '../../config/production.js';
 
 export interface BuildOptions {
   app: AppDefinition;
@@ -31,7 +32,7 @@ export function buildKoaApp({ app, ctx, isDraining, checks, recordMark }: BuildO
   const records = createOwnRecordWriter(ctx.logger, process.stdout, recordMark);
   // Errors are logged once by the handler below, not by Koa's default console printer.
   koa.silent = true;
-  const production = ctx.env === 'production';
+  const production = isProduction(ctx.env, process.env);
 
   const builtIns = builtInRoutes(app, ctx, checks);
 

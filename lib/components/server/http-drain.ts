@@ -1,34 +1,80 @@
-// Graceful close of an HTTP server. server.close() alone waits for every keep-alive socket to
-// time out (measured: 6.4 s), so while draining crew answers with `Connection: close`, sweeps
-// idle sockets every few ms, and at the deadline closes whatever is left.
+// Graceful close of an HTTP server without failing a request that is on its way. It promises:
+// - once draining, every response carries `Connection: close` (build-app.ts asks `draining`),
+//   so a connection that sends a request is closed by Node right after that response;
+// - a connection idle at the drain is closed only once it has stayed idle for IDLE_CLOSE_MS
+//   (or at the deadline): closing a keep-alive socket the moment it looks idle races the
+//   client's next request, already on the wire — under load a busy socket is idle for
+//   microseconds between a response and the next request;
+// - at the deadline, whatever is left is closed, and close() resolves once every connection is.
+// Node's http `server.close()` closes idle connections at once (the race above), so accepting
+// stops through net.Server's own close instead.
 import type { Server } from 'node:http';
+import net, { type Socket } from 'node:net';
 
-const SWEEP_INTERVAL_MS = 50;
+/** How long a connection must have been seen idle before it is closed: no request can still be on its way. */
+export const IDLE_CLOSE_MS = 1000;
+const LOOK_EVERY_MS = 100;
 
 export interface Drain {
   readonly draining: boolean;
-  /** Resolves when the server has closed, at the latest at `deadline`. Safe to call twice. */
+  /** Stops accepting connections; from now on every response carries `Connection: close`. Safe to call twice. */
+  stopAccepting(): void;
+  /** Stops accepting (if not yet) and resolves when the server has closed, at the latest at `deadline`. Safe to call twice. */
   close(deadline: number): Promise<void>;
 }
 
+/** A response is pending on the socket (Node's own test in closeIdleConnections). */
+function busy(socket: Socket): boolean {
+  return Boolean((socket as Socket & { _httpMessage?: unknown })._httpMessage);
+}
+
 export function createDrain(server: Server): Drain {
-  let closing: Promise<void> | undefined;
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   let draining = false;
+  let closed!: () => void;
+  const serverClosed = new Promise<void>((resolve) => (closed = resolve));
+  let closing: Promise<void> | undefined;
+  const stopAccepting = () => {
+    if (draining) return;
+    draining = true;
+    net.Server.prototype.close.call(server, () => closed());
+  };
   return {
     get draining() {
       return draining;
     },
+    stopAccepting,
     close(deadline) {
+      stopAccepting();
       closing ??= new Promise<void>((resolve) => {
-        draining = true;
-        const sweep = setInterval(() => server.closeIdleConnections(), SWEEP_INTERVAL_MS);
-        const hardStop = setTimeout(() => server.closeAllConnections(), Math.max(0, deadline - Date.now()));
-        server.close(() => {
-          clearInterval(sweep);
+        const idleSince = new Map<Socket, number>();
+        const look = () => {
+          const now = Date.now();
+          for (const socket of sockets) {
+            if (busy(socket)) {
+              idleSince.delete(socket);
+              continue;
+            }
+            const since = idleSince.get(socket);
+            if (since === undefined) idleSince.set(socket, now);
+            else if (now - since >= IDLE_CLOSE_MS) socket.destroy();
+          }
+        };
+        const looking = setInterval(look, LOOK_EVERY_MS);
+        const hardStop = setTimeout(() => {
+          server.closeAllConnections();
+          for (const socket of sockets) socket.destroy();
+        }, Math.max(0, deadline - Date.now()));
+        void serverClosed.then(() => {
+          clearInterval(looking);
           clearTimeout(hardStop);
           resolve();
         });
-        server.closeIdleConnections();
+        look();
       });
       return closing;
     },

@@ -1,5 +1,8 @@
 // The server component: crew's Koa app plus the app's routes, listening on the configured port.
-// Every instance listens on the same port; node:cluster shares it between them.
+// Every instance listens on the same port; node:cluster shares it between them. At shutdown it
+// quiets first — keeps serving until `server.drainDelay` has passed, with /_health answering
+// 503 meanwhile so a load balancer stops sending, then stops accepting — and then drains
+// (./http-drain.ts).
 import http from 'node:http';
 import type { ComponentRunner } from '../component.js';
 import { FatalStartError } from '../component.js';
@@ -8,7 +11,9 @@ import { createDrain } from './http-drain.js';
 
 export const runServer: ComponentRunner = async ({ app, ctx, checks, recordMark }) => {
   let isDraining = () => false;
-  const koa = buildKoaApp({ app, ctx, isDraining: () => isDraining(), checks: checks ?? {}, ...(recordMark === undefined ? {} : { recordMark }) });
+  // The app's checks and crew's own; `shutdown` joins them once the server is told to stop.
+  const serverChecks: Record<string, () => unknown> = { ...checks };
+  const koa = buildKoaApp({ app, ctx, isDraining: () => isDraining(), checks: serverChecks, ...(recordMark === undefined ? {} : { recordMark }) });
   await app.server?.(koa, ctx);
   const server = http.createServer(koa.callback());
   const drain = createDrain(server);
@@ -18,7 +23,26 @@ export const runServer: ComponentRunner = async ({ app, ctx, checks, recordMark 
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
   ctx.logger.info(`listening on http://${host.includes(':') ? `[${host}]` : host}:${bound}`, { port: bound, host });
-  return { stop: (deadline) => drain.close(deadline) };
+
+  let quieting: Promise<void> | undefined;
+  const quiet = (at: number) => {
+    quieting ??= (async () => {
+      serverChecks.shutdown = () => {
+        throw new Error('this server is shutting down');
+      };
+      const wait = at - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      drain.stopAccepting();
+    })();
+    return quieting;
+  };
+  return {
+    quiet,
+    async stop(deadline) {
+      await quiet(Date.now());
+      await drain.close(deadline);
+    },
+  };
 };
 
 function listen(server: http.Server, port: number, host: string): Promise<void> {

@@ -5,12 +5,14 @@
 // killed at the grace, so their jobs run again on another worker (at least once: worse to lose
 // a job than to run it twice).
 import { jobSettings } from '../../app/job-settings.js';
+import { QueueCredentialsError } from '../../queue/credentials-error.js';
 import { ABANDON_NOTICE_MS } from '../../queue/defaults.js';
 import type { Consumption } from '../../queue/types.js';
 import type { ComponentRunner } from '../component.js';
 import { FatalStartError } from '../component.js';
 import { createJobRunner, type JobRunner } from './run-job.js';
 import { createRunRecorder } from './run-record.js';
+import { settlesWithin } from '../../util/with-timeout.js';
 
 export const runWorker: ComponentRunner = async ({ app, ctx, queue, recordMark }) => {
   if (!queue) throw new FatalStartError('the worker has no job queue to take jobs from');
@@ -21,10 +23,15 @@ export const runWorker: ComponentRunner = async ({ app, ctx, queue, recordMark }
   if (names.length === 0) throw new FatalStartError('the app defines no jobs, so there is nothing for a worker to run');
 
   const runner = createJobRunner(settings, ctx, createRunRecorder(ctx.logger, process.stdout, recordMark));
-  const consumption = await queue.consume(
-    names.map((name) => ({ name, concurrency: settings.get(name)!.concurrency })),
-    runner.run,
-  );
+  const consumption = await queue
+    .consume(
+      names.map((name) => ({ name, concurrency: settings.get(name)!.concurrency })),
+      runner.run,
+    )
+    .catch((error: unknown) => {
+      // Refused credentials stay refused however often the worker starts again.
+      throw error instanceof QueueCredentialsError ? new FatalStartError(error.message) : error;
+    });
   ctx.logger.info(`taking jobs ${names.join(', ')} from the ${queue.driver} queue`, { jobs: names, driver: queue.driver });
 
   let stopping: Promise<void> | undefined;
@@ -52,7 +59,7 @@ async function stopWorker(consumption: Consumption, runner: JobRunner, deadline:
   runner.flush();
   const left = runner.active();
   if (left.length === 0) return;
-  // Past the deadline with jobs still running: stay until the primary's SIGKILL, which marks
-  // this stop as cut short (exit code 1), rather than exit as if the work were done.
-  await Promise.race([Promise.allSettled(left.map((a) => a.settled)), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+  // Past the deadline with jobs still running: stay until the primary's kill, which marks this
+  // stop as cut short (exit code 1), rather than exit as if the work were done.
+  await settlesWithin(Promise.allSettled(left.map((a) => a.settled)), 2000);
 }

@@ -6,11 +6,18 @@
 // is retried per the job's settings), `ctx.job.signal` is aborted so a handler that listens
 // can stop, and the run no longer counts against the job's concurrency. A handler that
 // ignores the signal runs on in the background; when it ends, one record says so and its
-// outcome is discarded.
+// outcome is discarded. A handler that stops because of the abort — it was listening to the
+// signal when it fired, or it ends by throwing the abort's reason or an AbortError — did
+// what was asked, and gets no such record.
+//
+// A handler may throw anything; the record tells what (./thrown.ts).
+import { getEventListeners } from 'node:events';
 import type { CrewContext } from '../../app/types.js';
 import type { JobSettings } from '../../app/job-settings.js';
 import type { JobRun, RunJob } from '../../queue/types.js';
 import type { RunRecord } from './run-record.js';
+import { withTimeout } from '../../util/with-timeout.js';
+import { describeThrown } from './thrown.js';
 
 export interface ActiveRun {
   run: JobRun;
@@ -38,8 +45,9 @@ export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: Cre
     const jobCtx = { ...ctx, job: { id: job.id, name: job.name, attempt: job.attempt, attempts: job.attempts, signal: controller?.signal ?? NEVER } };
     const key = `${job.name}#${job.id}`;
     const started = performance.now();
-    let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
+    /** The handler listened to its signal when it was aborted. */
+    let listening = false;
     let handler: Promise<unknown> | undefined;
     try {
       const result: unknown = settings.run(job.data, jobCtx);
@@ -50,18 +58,14 @@ export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: Cre
     if (handler) {
       const bounded =
         controller !== undefined
-          ? Promise.race([
-              handler,
-              new Promise<never>((_, reject) => {
-                timer = setTimeout(() => {
-                  timedOut = true;
-                  const error = new Error(`timed out after ${settings.timeout} ms`);
-                  error.name = 'TimeoutError';
-                  controller.abort(error);
-                  reject(error);
-                }, settings.timeout);
-              }),
-            ])
+          ? withTimeout(handler, settings.timeout, () => {
+              timedOut = true;
+              listening = getEventListeners(controller.signal, 'abort').length > 0;
+              const error = new Error(`timed out after ${settings.timeout} ms`);
+              error.name = 'TimeoutError';
+              controller.abort(error);
+              return error;
+            })
           : handler;
       active.set(key, { run: job, startedAt: Date.now(), settled: bounded });
     }
@@ -70,23 +74,24 @@ export function createJobRunner(jobs: ReadonlyMap<string, JobSettings>, ctx: Cre
       const ms = elapsed(started);
       record('info', `${job.name} ${job.id} succeeded in ${ms} ms`, { job: job.name, jobId: job.id, attempt: job.attempt, ms, outcome: 'succeeded' });
     } catch (thrown) {
-      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      const { error, fields } = describeThrown(thrown);
       const ms = elapsed(started);
       const retrying = job.attempt < job.attempts;
-      record(retrying ? 'warn' : 'error', `${job.name} ${job.id} failed in ${ms} ms (attempt ${job.attempt} of ${job.attempts}): ${error.message}; ${retrying ? 'retrying' : 'giving up'}`, {
+      const what = fields.thrown ? `threw ${fields.thrown === 'a string' ? JSON.stringify(fields.error) : fields.error} (${fields.thrown}, not an Error)` : fields.error;
+      record(retrying ? 'warn' : 'error', `${job.name} ${job.id} failed in ${ms} ms (attempt ${job.attempt} of ${job.attempts}): ${what}; ${retrying ? 'retrying' : 'giving up'}`, {
         job: job.name,
         jobId: job.id,
         attempt: job.attempt,
         attempts: job.attempts,
         ms,
         outcome: retrying ? 'retrying' : 'failed',
-        error: error.message,
-        ...(timedOut ? {} : { stack: error.stack }),
+        error: fields.error,
+        ...(fields.thrown ? { thrown: fields.thrown } : {}),
+        ...(timedOut || !fields.stack ? {} : { stack: fields.stack }),
       });
-      if (timedOut) reportOverrun(handler!, job, started, record);
+      if (timedOut && !listening) reportOverrun(handler!, controller!.signal, job, started, record);
       throw error;
     } finally {
-      clearTimeout(timer);
       active.delete(key);
     }
   };
@@ -100,7 +105,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-function reportOverrun(handler: Promise<unknown>, job: JobRun, started: number, record: RunRecord): void {
+function reportOverrun(handler: Promise<unknown>, signal: AbortSignal, job: JobRun, started: number, record: RunRecord): void {
   const report = (how: string) => {
     const ms = elapsed(started);
     record('warn', `${job.name} ${job.id} (attempt ${job.attempt}) ${how} ${ms} ms after it started, past its timeout: its outcome is discarded`, {
@@ -113,7 +118,11 @@ function reportOverrun(handler: Promise<unknown>, job: JobRun, started: number, 
   };
   handler.then(
     () => report('returned'),
-    () => report('threw'),
+    (thrown: unknown) => {
+      // Stopped by the abort (`signal.throwIfAborted()`, a fetch or timer given the signal).
+      if (thrown === signal.reason || (thrown instanceof Error && (thrown.name === 'AbortError' || thrown.cause === signal.reason))) return;
+      report('threw');
+    },
   );
 }
 

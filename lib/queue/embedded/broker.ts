@@ -8,24 +8,28 @@
 // - at least once: worse to lose a job than to run it twice. A worker that exits with runs in
 //   hand (crash, SIGKILL, killed at the grace) gives them back, and they run again elsewhere
 //   with the same attempt number;
-// - the counts behind `crew jobs stats`.
+// - the counts behind `crew jobs stats`, and the jobs an operator lists, shows, retries and
+//   removes (./admin.ts): failed jobs are kept, the newest `queue.keepFailed` per job, and the
+//   newest `queue.keepSucceeded` succeeded ones, with each failed attempt's error.
 // What it holds is lost when the primary exits: it says so at shutdown. Timeouts are the
 // worker's business (a timed-out run comes back as a failure).
 import { message } from '../../protocol/messages.js';
-import type { QueueBody } from '../../protocol/messages.js';
-import type { Backoff, JobSettings } from '../../app/job-settings.js';
+import type { PrimaryMessage, QueueBody } from '../../protocol/messages.js';
+import type { JobSettings } from '../../app/job-settings.js';
 import type { CrewLogger } from '../../log/index.js';
 import { retryDelay } from '../backoff.js';
 import { EnqueueError, type EnqueueRequest } from '../enqueue-request.js';
 import { emptyCounts, type JobCounts, type QueueStats } from '../types.js';
+import type { JobState } from '../admin.js';
 import { DelayHeap } from './delay-heap.js';
 import { Fifo } from './fifo.js';
+import { KeptJobs, noteFailure, type QueuedJob } from './kept-jobs.js';
 import { parseToBroker, type DoneItem, type EnqueuedItem, type EnqueueItem, type RunItem, type ToBroker, type ToClient } from './protocol.js';
 
-/** A child as the broker sees it: the supervisor's ChildSlot fits. */
+/** A child process as the broker sees it: the supervisor's Child fits. */
 export interface BrokerPeer {
   readonly tag: string;
-  send(msg: unknown): void;
+  send(msg: PrimaryMessage): void;
 }
 
 export interface BrokerOptions {
@@ -34,16 +38,25 @@ export interface BrokerOptions {
   log: Pick<CrewLogger, 'info' | 'warn' | 'error'>;
   /** The job names some planned worker takes; jobs outside it are warned about once. */
   consumedJobs: ReadonlySet<string>;
+  /** Failed jobs kept per job name (queue.keepFailed); the oldest beyond are dropped. */
+  keepFailed: number;
+  /** Succeeded jobs kept per job name (queue.keepSucceeded), for the operator to look at. */
+  keepSucceeded: number;
 }
 
-interface QueuedJob {
-  id: string;
-  name: string;
-  data: unknown;
-  attempt: number;
-  attempts: number;
-  backoff: Backoff;
-  runAt: number;
+/** One job name's jobs, read-only, for the operator's listings. */
+export interface JobQueueView {
+  /** In the order they will run. */
+  waiting: Iterable<QueuedJob>;
+  active: QueuedJob[];
+  delayed: QueuedJob[];
+  /** Newest first. */
+  failed: QueuedJob[];
+  /** Newest first. */
+  succeeded: Iterable<QueuedJob>;
+  /** Failed jobs dropped past keepFailed since the crew started. */
+  dropped: number;
+  counts: JobCounts;
 }
 
 interface JobQueue {
@@ -53,6 +66,7 @@ interface JobQueue {
   /** Where the round robin over consumers resumes. */
   next: number;
   counts: JobCounts;
+  kept: KeptJobs;
 }
 
 interface Consumer {
@@ -74,15 +88,22 @@ export class EmbeddedBroker {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private stopped = false;
+  /** The time of the message being handled; 0 outside one. */
+  private turnNow = 0;
 
   /** The app's jobs, for checking a request before `enqueue`. */
   get jobs(): ReadonlyMap<string, JobSettings> {
     return this.options.jobs;
   }
 
+  readonly keepFailed: number;
+  readonly keepSucceeded: number;
+
   constructor(private readonly options: BrokerOptions) {
+    this.keepFailed = options.keepFailed;
+    this.keepSucceeded = options.keepSucceeded;
     for (const name of options.jobs.keys()) {
-      this.queues.set(name, { name, waiting: new Fifo(), consumers: [], next: 0, counts: emptyCounts() });
+      this.queues.set(name, { name, waiting: new Fifo(), consumers: [], next: 0, counts: emptyCounts(), kept: new KeptJobs(this.keepFailed, this.keepSucceeded) });
     }
   }
 
@@ -106,9 +127,14 @@ export class EmbeddedBroker {
       attempts: 1 + (request.retries ?? settings.retries),
       backoff: settings.backoff,
       runAt: 0,
+      created: this.now(),
+      started: 0,
+      finished: 0,
+      errors: undefined,
+      retried: 0,
     };
     this.queued += 1;
-    if (request.delay > 0) this.delay(queue, job, Date.now() + request.delay);
+    if (request.delay > 0) this.delay(queue, job, this.now() + request.delay);
     else {
       queue.waiting.push(job);
       queue.counts.waiting += 1;
@@ -131,7 +157,14 @@ export class EmbeddedBroker {
       this.options.log.warn(`embedded queue: refused a message from ${peer.tag}: ${parsed.why}`, { child: peer.tag });
       return;
     }
-    this.handlers[parsed.value.op](peer, parsed.value as never);
+    // One clock read per message: its jobs arrived together, and the times the operator sees
+    // (created, started, finished) need no finer grain than that.
+    this.turnNow = Date.now();
+    try {
+      this.handlers[parsed.value.op](peer, parsed.value as never);
+    } finally {
+      this.turnNow = 0;
+    }
   }
 
   /** A child exited (any child, any reason): its runs in hand go back to the front of their queues. */
@@ -251,19 +284,100 @@ export class EmbeddedBroker {
     queue.counts.active -= 1;
     if (result.ok) {
       queue.counts.succeeded += 1;
-    } else if (job.attempt < job.attempts) {
+      queue.kept.succeed(job, this.now());
+      return queue;
+    }
+    const now = this.now();
+    noteFailure(job, result, now);
+    if (job.attempt < job.attempts) {
       const wait = retryDelay(job.backoff, job.attempt);
       job.attempt += 1;
       this.queued += 1;
-      if (wait > 0) this.delay(queue, job, Date.now() + wait);
+      if (wait > 0) this.delay(queue, job, now + wait);
       else {
         queue.waiting.push(job);
         queue.counts.waiting += 1;
       }
     } else {
-      queue.counts.failed += 1;
+      queue.kept.fail(job, now);
+      queue.counts.failed = queue.kept.failed.size;
     }
     return queue;
+  }
+
+  private now(): number {
+    return this.turnNow || Date.now();
+  }
+
+  // --- for the operator (./admin.ts) ----------------------------------------------------
+
+  view(name: string): JobQueueView | undefined {
+    const queue = this.queues.get(name);
+    if (!queue) return undefined;
+    return {
+      waiting: queue.waiting,
+      active: [...this.consumers.values()].flatMap((c) => [...c.inflight.values()].filter((job) => job.name === name)),
+      delayed: [...this.delayed].filter((job) => job.name === name),
+      failed: [...queue.kept.failed.values()].reverse(),
+      succeeded: queue.kept.succeeded,
+      dropped: queue.kept.dropped,
+      counts: { ...queue.counts },
+    };
+  }
+
+  /** Where job `id` is: its state and the job, or undefined. Ids are unique across job names. */
+  locate(id: string): { state: JobState; job: QueuedJob } | undefined {
+    for (const queue of this.queues.values()) {
+      const kept = queue.kept.find(id);
+      if (kept) return kept;
+      for (const job of queue.waiting) if (job.id === id) return { state: 'waiting', job };
+    }
+    for (const job of this.delayed) if (job.id === id) return { state: 'delayed', job };
+    for (const consumer of this.consumers.values()) {
+      const job = consumer.inflight.get(id);
+      if (job) return { state: 'active', job };
+    }
+    return undefined;
+  }
+
+  /** Takes a waiting, delayed, failed or succeeded job out of the queue; an active one stays. */
+  withdraw(id: string): JobState | undefined {
+    const found = this.locate(id);
+    if (!found || found.state === 'active') return found?.state;
+    const queue = this.queues.get(found.job.name)!;
+    switch (found.state) {
+      case 'waiting':
+        queue.waiting.remove((job) => job === found.job);
+        queue.counts.waiting -= 1;
+        this.queued -= 1;
+        break;
+      case 'delayed':
+        this.delayed.remove(found.job);
+        queue.counts.delayed -= 1;
+        this.queued -= 1;
+        break;
+      case 'failed':
+      case 'succeeded':
+        queue.kept.remove(found.job);
+        queue.counts.failed = queue.kept.failed.size;
+        break;
+    }
+    return found.state;
+  }
+
+  /** A failed job runs again: same id and data, attempts counted afresh. False when it is not failed. */
+  retry(id: string): boolean {
+    const found = this.locate(id);
+    if (found?.state !== 'failed' || this.stopped) return false;
+    this.withdraw(id);
+    const job = found.job;
+    Object.assign(job, { attempt: 1, runAt: 0, started: 0, finished: 0, errors: undefined, retried: job.retried + 1 });
+    const queue = this.queues.get(job.name)!;
+    queue.waiting.push(job);
+    queue.counts.waiting += 1;
+    this.queued += 1;
+    this.pump(queue);
+    return true;
   }
 
   // --- dispatch ---------------------------------------------------------------------------
@@ -278,6 +392,7 @@ export class EmbeddedBroker {
       queue.counts.active += 1;
       consumer.credits.set(queue.name, consumer.credits.get(queue.name)! - 1);
       consumer.inflight.set(job.id, job);
+      job.started = this.now();
       const run: RunItem = { id: job.id, name: job.name, data: job.data, attempt: job.attempt, attempts: job.attempts };
       this.sendRun(consumer.peer, run);
     }
@@ -331,7 +446,9 @@ export class EmbeddedBroker {
       queue.counts.waiting += 1;
       touched.add(queue);
     }
+    this.turnNow = now;
     for (const queue of touched) this.pump(queue);
+    this.turnNow = 0;
     this.arm();
   }
 
@@ -373,3 +490,4 @@ export class EmbeddedBroker {
     this.options.log.warn(`"${job}" jobs are being enqueued but no worker of this crew takes them: they wait in memory until one does (start one with --worker, and check --queues / worker.queues)`, { job });
   }
 }
+

@@ -4,15 +4,18 @@
 // answer within a bound fails instead of hanging; when the channel is gone it fails at once.
 import type { EnqueueOptions } from '../../app/types.js';
 import type { JobSettings } from '../../app/job-settings.js';
-import { message, type QueueBody } from '../../protocol/messages.js';
+import { message, type ChildMessage, type QueueBody } from '../../protocol/messages.js';
 import { BROKER_ANSWER_TIMEOUT_MS, ENQUEUE_TIMEOUT_MS } from '../defaults.js';
 import { checkEnqueue, EnqueueError } from '../enqueue-request.js';
 import type { ConsumedJob, Consumption, QueueDriver, RunJob } from '../types.js';
-import { parseToClient, type DoneItem, type EnqueueItem, type RunItem, type ToBroker, type ToClient } from './protocol.js';
+import { settlesWithin } from '../../util/with-timeout.js';
+import { isScheduleOp, parseToClient, type DoneItem, type EnqueueItem, type RunItem, type ToBroker, type ToClient } from './protocol.js';
 
 export interface EmbeddedClientOptions {
   jobs: ReadonlyMap<string, JobSettings>;
-  send: (msg: unknown) => void;
+  /** Config `queue.maxPayload`: the most bytes one job's data may take as JSON. */
+  maxPayload?: number;
+  send: (msg: ChildMessage) => void;
   /** Whether the IPC channel to the primary is up. */
   connected: () => boolean;
   /** Where refused messages from the primary are reported. */
@@ -108,7 +111,8 @@ export function createEmbeddedClient(options: EmbeddedClientOptions): EmbeddedCl
     enqueue(job: string, data?: unknown, opts?: EnqueueOptions): Promise<string> {
       let request;
       try {
-        request = checkEnqueue(options.jobs, job, data, opts);
+        // Checked here, at the call: what the primary would get must arrive as it was sent.
+        request = checkEnqueue(options.jobs, job, data, opts, options.maxPayload);
       } catch (error) {
         return Promise.reject(error as Error);
       }
@@ -141,6 +145,8 @@ export function createEmbeddedClient(options: EmbeddedClientOptions): EmbeddedCl
     },
 
     receive(body: QueueBody): void {
+      // The schedules' ops are the scheduler's (./schedule-link.ts), which listens for itself.
+      if (isScheduleOp(body)) return;
       const parsed = parseToClient(body);
       if (!parsed.ok) {
         options.warn(`embedded queue: refused a message from the primary: ${parsed.why}`);
@@ -198,7 +204,7 @@ class WorkerSide {
     for (const job of jobs) {
       const running = this.run(job).then(
         () => this.report({ id: job.id, ok: true }),
-        (error: unknown) => this.report({ id: job.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) => this.report(failure(job.id, error)),
       );
       this.active.set(job.id, running);
       void running.finally(() => this.active.delete(job.id));
@@ -210,10 +216,13 @@ class WorkerSide {
       this.quiet = true;
       this.send({ op: 'quiet' });
     }
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
-    await Promise.race([Promise.allSettled([...this.active.values()]), late]);
-    clearTimeout(timer);
+    await settlesWithin(Promise.allSettled([...this.active.values()]), deadline - Date.now());
     flush();
   }
+}
+
+/** A failed run as the broker keeps it: the message, and the stack for `crew jobs show`. */
+function failure(id: string, error: unknown): DoneItem {
+  if (!(error instanceof Error)) return { id, ok: false, error: String(error) };
+  return typeof error.stack === 'string' ? { id, ok: false, error: error.message, stack: error.stack } : { id, ok: false, error: error.message };
 }

@@ -7,7 +7,7 @@
 // child -> primary
 //   enqueue  items: [{ ref, job, data, delay, retries? }]   put jobs on the queue
 //   consume  jobs: [{ name, concurrency }]                  this worker takes these jobs
-//   done     results: [{ id, ok, error? }]                  runs that finished
+//   done     results: [{ id, ok, error?, stack? }]          runs that finished
 //   release  ids: [id]                                      runs handed over after `quiet`, given back
 //   quiet                                                   take no more jobs (shutdown)
 // primary -> child
@@ -33,7 +33,7 @@ export interface RunItem {
   attempts: number;
 }
 
-export type DoneItem = { id: string; ok: true } | { id: string; ok: false; error: string };
+export type DoneItem = { id: string; ok: true } | { id: string; ok: false; error: string; stack?: string };
 
 export type ToBroker =
   | { op: 'enqueue'; items: EnqueueItem[] }
@@ -65,7 +65,7 @@ function everyItem(list: unknown, what: string, check: (item: Record<string, unk
 const BROKER_OPS: Record<string, (body: Record<string, unknown>) => string | undefined> = {
   enqueue: (b) => everyItem(b.items, 'items', (i) => isCount(i.ref) && isName(i.job) && isCount(i.delay) && (i.retries === undefined || isCount(i.retries))),
   consume: (b) => everyItem(b.jobs, 'jobs', (j) => isName(j.name) && isCount(j.concurrency) && j.concurrency > 0),
-  done: (b) => everyItem(b.results, 'results', (r) => isName(r.id) && (r.ok === true || (r.ok === false && typeof r.error === 'string'))),
+  done: (b) => everyItem(b.results, 'results', (r) => isName(r.id) && (r.ok === true || (r.ok === false && typeof r.error === 'string' && (r.stack === undefined || typeof r.stack === 'string')))),
   release: (b) => (Array.isArray(b.ids) && b.ids.every(isName) ? undefined : 'ids is not a list of ids'),
   quiet: () => undefined,
 };
@@ -86,3 +86,34 @@ function parse<T>(table: typeof BROKER_OPS, body: unknown): Parsed<T> {
 
 export const parseToBroker = (body: unknown): Parsed<ToBroker> => parse<ToBroker>(BROKER_OPS, body);
 export const parseToClient = (body: unknown): Parsed<ToClient> => parse<ToClient>(CLIENT_OPS, body);
+
+// With the embedded driver the primary also keeps the schedules' state (lib/schedule/state.ts):
+// which are paused, and how each last ran. Its ops travel in the same `queue` messages, apart
+// from the jobs' (the broker and the client leave them alone):
+// child -> primary
+//   schedules  names: [name]                  a scheduler arms these: send it the pauses
+//   ran        name, run                      how a tick's run went (run: a LastRun)
+// primary -> child
+//   paused     names: [name]                  the paused schedules, whenever they change
+
+export type ToScheduleKeeper = { op: 'schedules'; names: string[] } | { op: 'ran'; name: string; run: unknown };
+export type ToScheduler = { op: 'paused'; names: string[] };
+
+const SCHEDULE_OPS = new Set(['schedules', 'ran', 'paused']);
+
+/** Whether a `queue` body is one of the schedules' ops rather than the jobs'. */
+export const isScheduleOp = (body: { op: unknown }): boolean => typeof body.op === 'string' && SCHEDULE_OPS.has(body.op);
+
+const isNameList = (value: unknown): value is string[] => Array.isArray(value) && value.length <= 10_000 && value.every(isName);
+
+const KEEPER_OPS: Record<string, (body: Record<string, unknown>) => string | undefined> = {
+  schedules: (b) => (isNameList(b.names) ? undefined : 'names is not a list of names'),
+  ran: (b) => (isName(b.name) && isObject(b.run) ? undefined : 'needs a name and a run'),
+};
+
+const SCHEDULER_OPS: Record<string, (body: Record<string, unknown>) => string | undefined> = {
+  paused: (b) => (isNameList(b.names) ? undefined : 'names is not a list of names'),
+};
+
+export const parseToScheduleKeeper = (body: unknown): Parsed<ToScheduleKeeper> => parse<ToScheduleKeeper>(KEEPER_OPS, body);
+export const parseToScheduler = (body: unknown): Parsed<ToScheduler> => parse<ToScheduler>(SCHEDULER_OPS, body);

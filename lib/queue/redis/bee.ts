@@ -21,18 +21,31 @@ export interface RedisV3Multi {
 export interface RedisV3Client extends EventEmitter {
   ready: boolean;
   connected: boolean;
+  /** The current socket; a reconnection replaces it. */
+  stream: { destroy(): void };
   /** The options this client was made with (its duplicates get copies). */
   options: object;
   ping(callback: Callback<string>): boolean;
   incrby(key: string, by: number, callback: Callback<number>): boolean;
-  multi(): RedisV3Multi;
+  /** Any command by name, e.g. ('hmget', [key, id1, id2]): what ./commands.ts uses. */
+  send_command(command: string, args: Array<string | number>, callback: Callback<unknown>): boolean;
+  /** A transaction of the given commands, each [name, ...args]. */
+  multi(commands?: Array<Array<string | number>>): RedisV3Multi;
   quit(callback?: Callback<string>): boolean;
   end(flush: boolean): void;
+  duplicate(): RedisV3Client;
 }
 
 export interface RedisV3ClientOptions {
-  url: string;
-  retry_strategy: (this: unknown, options: { attempt: number; error: Error | null }) => number | Error;
+  /** crew gives the parsed fields below (config/redis-url.ts); benchmarks give a plain URL. */
+  url?: string;
+  host?: string;
+  port?: number;
+  db?: number;
+  user?: string;
+  password?: string;
+  tls?: { servername?: string };
+  retry_strategy: (this: object, options: { attempt: number; error: Error | null }) => number | Error;
   connect_timeout: number;
 }
 
@@ -41,6 +54,21 @@ interface RedisV3 {
 }
 
 export const redisV3 = fromBee('redis') as RedisV3;
+
+// node-redis 3 puts a failed command's arguments on its error as `args` — AUTH's include the
+// password — and printing the error (an uncaught one, a logger given the object) shows them.
+// Kept on the error, they are made invisible to util.inspect, JSON and Object.keys.
+const { RedisError } = createRequire(fromBee.resolve('redis'))('redis-errors') as { RedisError: { prototype: object } };
+for (const hidden of ['args']) {
+  if (Object.getOwnPropertyDescriptor(RedisError.prototype, hidden)) continue;
+  Object.defineProperty(RedisError.prototype, hidden, {
+    configurable: true,
+    get: () => undefined,
+    set(this: object, value: unknown) {
+      Object.defineProperty(this, hidden, { value, enumerable: false, writable: true, configurable: true });
+    },
+  });
+}
 
 /** bee-queue's Lua scripts: loaded into Redis at every (re)connection, as a restarted Redis has forgotten them. */
 export const beeScripts = fromBee('./lib/lua/index.js') as { buildCache(client: RedisV3Client): Promise<unknown> };

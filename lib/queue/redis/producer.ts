@@ -5,17 +5,17 @@
 // process that enqueues as it starts waits for its first connection that long).
 import type { EnqueueOptions } from '../../app/types.js';
 import type { JobSettings } from '../../app/job-settings.js';
-import { redactText } from '../../config/redact.js';
 import { withTimeout } from '../../util/with-timeout.js';
 import { ENQUEUE_TIMEOUT_MS } from '../defaults.js';
 import { checkEnqueue, EnqueueError } from '../enqueue-request.js';
 import { BeeQueue } from './bee.js';
 import type { RedisConnection } from './connection.js';
+import { redisErrorText } from './redis-errors.js';
 import { producerSettings } from './settings.js';
 
 export type Enqueue = (job: string, data?: unknown, opts?: EnqueueOptions) => Promise<string>;
 
-export function createProducer(connection: RedisConnection, prefix: string, jobs: ReadonlyMap<string, JobSettings>): Enqueue {
+export function createProducer(connection: RedisConnection, prefix: string, jobs: ReadonlyMap<string, JobSettings>, maxPayload?: number): Enqueue {
   const queues = new Map<string, BeeQueue>();
   const queueOf = (name: string): BeeQueue => {
     let queue = queues.get(name);
@@ -30,13 +30,13 @@ export function createProducer(connection: RedisConnection, prefix: string, jobs
   };
 
   return async (job, data, opts) => {
-    const request = checkEnqueue(jobs, job, data, opts);
+    const request = checkEnqueue(jobs, job, data, opts, maxPayload);
     const settings = jobs.get(request.job)!;
     if (connection.down) throw new EnqueueError(`cannot enqueue "${job}": ${connection.unusableReason()}`);
     if (!connection.usable) {
       // Still connecting for the first time (a process that enqueues as it starts).
-      await connection.whenUsable(ENQUEUE_TIMEOUT_MS).catch((error: Error) => {
-        throw new EnqueueError(`cannot enqueue "${job}": ${error.message}`);
+      await connection.whenUsable(ENQUEUE_TIMEOUT_MS).catch((error: unknown) => {
+        throw new EnqueueError(`cannot enqueue "${job}": ${redisErrorText(error)}`);
       });
     }
     const created = queueOf(request.job).createJob(request.data);
@@ -52,7 +52,8 @@ export function createProducer(connection: RedisConnection, prefix: string, jobs
       return String(saved.id);
     } catch (error) {
       if (error instanceof EnqueueError) throw error;
-      throw new EnqueueError(`cannot enqueue "${job}": Redis at ${connection.shown}: ${redactText((error as Error).message)}`);
+      // bee-queue's rejection is node-redis's error object: only its message goes on.
+      throw new EnqueueError(`cannot enqueue "${job}": Redis at ${connection.shown}: ${redisErrorText(error)}`);
     }
   };
 }

@@ -40,3 +40,12 @@ export function workerSettings(prefix: string, client: RedisV3Client, stallInter
 
 /** A key of crew's own beside bee-queue's keys of the job (`<prefix>:<job>:…`). */
 export const succeededKey = (prefix: string, job: string): string => `${prefix}:${job}:succeededCount`;
+
+/** crew's index of a job's failed jobs: a sorted set of ids by when each failed for good. */
+export const failedAtKey = (prefix: string, job: string): string => `${prefix}:${job}:failedAt`;
+
+/** How many failed jobs of a job were dropped past queue.keepFailed. */
+export const droppedKey = (prefix: string, job: string): string => `${prefix}:${job}:failedDropped`;
+
+/** The newest queue.keepSucceeded succeeded jobs of a job, newest first, as JSON (see ./success-counter.ts). */
+export const recentKey = (prefix: string, job: string): string => `${prefix}:${job}:succeededRecent`;
