@@ -1,8 +1,9 @@
 // The server's record of each request through the real CLI, under a flood: every request that
 // was answered has exactly one record, whole, in order with the child's other lines (the app's
 // line of a request before that request's record); in json, in pretty, and with a log file;
-// none is lost when the child goes down right after answering; per-component levels filter
-// them like any line.
+// none is lost when the child goes down right after answering; a child killed outright
+// (SIGKILL) while records are gathered loses none of the lines the app had written, and only
+// the records of its last batch; per-component levels filter them like any line.
 //
 // "Made" is what these specs hold crew to: a request's record is made once the app's
 // middleware is done with it, before Koa writes the response, so every response a client got
@@ -201,6 +202,80 @@ for (const how of ['exit', 'throw', 'reject'] as const) {
     assert.deepEqual([...recorded].sort(), [...expected].sort(), 'each answered request recorded once');
   });
 }
+
+test("a server child killed mid-batch (SIGKILL) loses no line the app wrote, and records only at the end", async (t) => {
+  const port = await freePort();
+  const crew = runCrew(t, ['start', '--server', '--app', fixtureApp('requests'), '--port', String(port)]);
+  await crew.waitFor((r) => /server\.1 ready/.test(r.message), 'server ready');
+  const killedPid = (await crew.waitFor((r) => r.component === 'server' && r.instance === 1, 'a line of server.1')).pid;
+  // Eight connections send requests one after another until the child is gone; the kill comes
+  // while they run, so records are gathered and not yet written when it lands.
+  let answered = 0;
+  let kill: Promise<{ status: number; id: string }> | undefined;
+  const perConnection = await Promise.all(
+    Array.from({ length: 8 }, async (_, connection) => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const sent: Array<{ id: string; path: string; answered: boolean }> = [];
+      try {
+        for (let seq = 0; seq < 2000; seq++) {
+          const urlPath = seq % 2 === 0 ? '/log' : '/hello';
+          const entry = { id: `k${connection}-${seq}`, path: urlPath, answered: false };
+          sent.push(entry);
+          const reply = await request(agent, port, urlPath, entry.id).catch(() => undefined);
+          if (!reply) break; // the child is gone
+          assert.equal(reply.status, 200);
+          entry.answered = true;
+          if (++answered === 400) kill = request(new http.Agent(), port, '/kill', 'the-kill');
+        }
+      } finally {
+        agent.destroy();
+      }
+      return sent;
+    }),
+  );
+  assert.ok(kill, 'the kill was sent');
+  assert.equal((await kill).status, 200, 'the kill answered before the process died');
+  await crew.waitFor((r) => r.component === 'crew' && /server\.1 exited/.test(r.message) && /SIGKILL/.test(r.message), 'the SIGKILL');
+  await stopped(crew);
+
+  const ofKilled = crew.records.filter((r) => r.component === 'server' && r.pid === killedPid);
+  // Every line the app wrote before the kill, once and in order.
+  assert.deepEqual(
+    ofKilled.filter((r) => r.message === 'before the kill').map((r) => r.n),
+    Array.from({ length: 50 }, (_, n) => n),
+    "the app's 50 lines before the kill, once each, in order",
+  );
+  const appLines = new Map<string, number>();
+  const records = new Map<string, number>();
+  for (const [index, r] of ofKilled.entries()) {
+    if (r.message === 'app line') {
+      assert.ok(!appLines.has(String(r.of)), `one app line of ${String(r.of)}`);
+      appLines.set(String(r.of), index);
+    } else if (typeof r.requestId === 'string') {
+      assert.ok(!records.has(r.requestId), `one record of ${r.requestId}`);
+      assert.equal(r.message, `GET ${String(r.path)} ${String(r.status)} ${String(r.ms)}ms`, 'a whole record');
+      records.set(r.requestId, index);
+    }
+  }
+  let lost = 0;
+  for (const sent of perConnection) {
+    let missing: string | undefined;
+    for (const entry of sent) {
+      if (entry.answered && entry.path === '/log') assert.ok(appLines.has(entry.id), `the app's line of ${entry.id}, answered before the kill`);
+      const at = records.get(entry.id);
+      if (at === undefined) {
+        if (entry.answered) lost++;
+        missing ??= entry.id;
+        continue;
+      }
+      // Records leave in the order they were made: none is missing before one that arrived.
+      assert.equal(missing, undefined, `${entry.id} recorded although the earlier ${String(missing)} of its connection was not`);
+      if (entry.path === '/log') assert.ok(appLines.get(entry.id)! < at, `the app's line of ${entry.id} before its record`);
+    }
+  }
+  for (const id of records.keys()) assert.ok(id === 'the-kill' || /^k\d-\d+$/.test(id), `a record of a request sent: ${id}`);
+  t.diagnostic(`${answered} requests answered before the kill; records of ${lost} answered requests were in the batch the kill took`);
+});
 
 test('per-component levels filter request records: none at `server: warn`', async (t) => {
   const port = await freePort();
