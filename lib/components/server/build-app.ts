@@ -43,7 +43,8 @@ export function buildKoaApp({ app, ctx, isDraining, checks, recordMark }: BuildO
     const started = recording ? performance.now() : 0;
     const requestId = requestIdFrom(kctx.req.headers['x-request-id']);
     kctx.state.requestId = requestId;
-    kctx.set('X-Request-Id', requestId);
+    // Straight to Node: nothing is sent yet, and Koa's set() builds arrays of entries per call.
+    kctx.res.setHeader('X-Request-Id', requestId);
     if (isDraining()) kctx.set('Connection', 'close');
     try {
       const route = builtIns(kctx);
