@@ -1,9 +1,19 @@
 // Builds the Koa app crew owns: request ids, the request record, the one error path, the
 // built-in routes, and `Connection: close` while draining. The app's own `server(app, ctx)`
 // mounts its routes after these.
+//
+// The record of each request is made when the app's middleware is done with it, before Koa
+// writes the response, at ctx.logger's level for the server (`info`). It goes through crew's
+// own-record writer (log/own-record-writer.ts), not through winston: in batches, with the
+// child's mark, and made not at all when the level is off. So the response a client holds had
+// its record made, and it reaches the log stream whichever way the process later exits, except
+// a SIGKILL within the batch window; while draining, when the primary's kill at the deadline
+// may come, each record is written at once.
 import Koa from 'koa';
 import type { AppDefinition, CrewContext } from '../../app/types.js';
+import { createOwnRecordWriter } from '../../log/own-record-writer.js';
 import { requestIdFrom } from './request-id.js';
+import { requestRecordMembers } from './request-record.js';
 import { runHealthChecks } from './health.js';
 import { isProduction } from '../../config/production.js';
 import { observeRequest } from '../../metrics/recorder.js';
@@ -14,22 +24,32 @@ export interface BuildOptions {
   isDraining: () => boolean;
   /** Extra health checks from crew itself (the queue, say). */
   checks: Record<string, () => unknown>;
+  /** The child's mark on crew's own records (log/own-record-mark.ts). */
+  recordMark?: string;
 }
 
-export function buildKoaApp({ app, ctx, isDraining, checks }: BuildOptions): Koa {
+export function buildKoaApp({ app, ctx, isDraining, checks, recordMark }: BuildOptions): Koa {
   const koa = new Koa();
+  const records = createOwnRecordWriter(ctx.logger, process.stdout, recordMark);
   // Errors are logged once by the handler below, not by Koa's default console printer.
   koa.silent = true;
   const production = isProduction(ctx.env, process.env);
 
+  const builtIns = builtInRoutes(app, ctx, checks);
+
+  // One middleware, not one per duty: every layer of Koa's chain is a promise and a bound
+  // function more per request.
   koa.use(async (kctx, next) => {
-    const started = performance.now();
-    const requestId = requestIdFrom(kctx.get('x-request-id') || undefined);
+    const recording = records.enabled('info');
+    const started = recording ? performance.now() : 0;
+    const requestId = requestIdFrom(kctx.req.headers['x-request-id']);
     kctx.state.requestId = requestId;
-    kctx.set('X-Request-Id', requestId);
+    // Straight to Node: nothing is sent yet, and Koa's set() builds arrays of entries per call.
+    kctx.res.setHeader('X-Request-Id', requestId);
     if (isDraining()) kctx.set('Connection', 'close');
     try {
-      await next();
+      const route = builtIns(kctx);
+      await (route ? route(kctx) : next());
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
       const status = numberOr((err as { status?: unknown }).status, 500);
@@ -43,37 +63,53 @@ export function buildKoaApp({ app, ctx, isDraining, checks }: BuildOptions): Koa
       if (status >= 500) ctx.logger.error(`${kctx.method} ${kctx.path} failed: ${err.message}`, { requestId, stack: err.stack });
     } finally {
       // Set again: the handler may have run while the drain began.
-      if (isDraining()) kctx.set('Connection', 'close');
+      const draining = isDraining();
+      if (draining) kctx.set('Connection', 'close');
       const ms = Math.round((performance.now() - started) * 10) / 10;
       // The route the app's router named (@koa/router's `_matchedRoute`), never the raw path.
       observeRequest(kctx.method, kctx.status, (kctx as { _matchedRoute?: unknown })._matchedRoute, ms);
-      ctx.logger.info(`${kctx.method} ${kctx.path} ${kctx.status} ${ms}ms`, {
-        method: kctx.method,
-        path: kctx.path,
-        status: kctx.status,
-        ms,
-        requestId,
-      });
+      if (recording) {
+        records.writeJson('info', requestRecordMembers(kctx.method, kctx.path, kctx.status, ms, requestId));
+        if (draining) records.flush();
+      }
     }
-  });
-
-  koa.use(async (kctx, next) => {
-    if (kctx.method !== 'GET' && kctx.method !== 'HEAD') return next();
-    if (kctx.path === '/_ping') {
-      kctx.body = { ok: true };
-      return;
-    }
-    if (kctx.path === '/_health') {
-      const report = await runHealthChecks({ ...checks, ...bindChecks(app, ctx) });
-      kctx.status = report.ok ? 200 : 503;
-      kctx.body = report;
-      return;
-    }
-    return next();
   });
 
   return koa;
 }
+
+type Route = (kctx: Koa.Context) => void | Promise<void>;
+
+/** The built-in route a request is for, if any: `GET|HEAD /_ping` and `/_health`. */
+function builtInRoutes(app: AppDefinition, ctx: CrewContext, checks: Record<string, () => unknown>): (kctx: Koa.Context) => Route | undefined {
+  const routes = new Map<string, Route>([
+    [
+      '/_ping',
+      (kctx) => {
+        kctx.body = { ok: true };
+      },
+    ],
+    [
+      '/_health',
+      async (kctx) => {
+        const report = await runHealthChecks({ ...checks, ...bindChecks(app, ctx) });
+        kctx.status = report.ok ? 200 : 503;
+        kctx.body = report;
+      },
+    ],
+  ]);
+  return (kctx) => {
+    // Every built-in path starts with `/_`: an origin-form URL that does not is the app's,
+    // without parsing it here.
+    const url = kctx.url;
+    if (url.charCodeAt(0) === SLASH && url.charCodeAt(1) !== UNDERSCORE) return undefined;
+    if (kctx.method !== 'GET' && kctx.method !== 'HEAD') return undefined;
+    return routes.get(kctx.path);
+  };
+}
+
+const SLASH = 0x2f;
+const UNDERSCORE = 0x5f;
 
 function bindChecks(app: AppDefinition, ctx: CrewContext): Record<string, () => unknown> {
   const bound: Record<string, () => unknown> = {};

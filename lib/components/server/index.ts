@@ -9,11 +9,11 @@ import { FatalStartError } from '../component.js';
 import { buildKoaApp } from './build-app.js';
 import { createDrain } from './http-drain.js';
 
-export const runServer: ComponentRunner = async ({ app, ctx, checks }) => {
+export const runServer: ComponentRunner = async ({ app, ctx, checks, recordMark }) => {
   let isDraining = () => false;
   // The app's checks and crew's own; `shutdown` joins them once the server is told to stop.
   const serverChecks: Record<string, () => unknown> = { ...checks };
-  const koa = buildKoaApp({ app, ctx, isDraining: () => isDraining(), checks: serverChecks });
+  const koa = buildKoaApp({ app, ctx, isDraining: () => isDraining(), checks: serverChecks, ...(recordMark === undefined ? {} : { recordMark }) });
   await app.server?.(koa, ctx);
   const server = http.createServer(koa.callback());
   const drain = createDrain(server);
