@@ -3,6 +3,8 @@
 // straight to `cat`, and the writer with lines as long as crew's output in that format (a json
 // record of a 100-byte line is ~230 bytes: the fair baseline for what the primary must move),
 // alternating direct, same-length and crew a few times, for the json and the pretty format.
+// The length of crew's records of a flood line is read from its output and printed next to the
+// baseline's: a baseline of another length (beyond the digits of a pid in json) fails the target.
 //
 // Every line that arrives is checked: each number exactly once, in order, whole (its full
 // text, inside one record). Throughput is counted from the first flood line read to the last,
