@@ -3,6 +3,8 @@
 // straight to `cat`, and the writer with lines as long as crew's output in that format (a json
 // record of a 100-byte line is ~230 bytes: the fair baseline for what the primary must move),
 // alternating direct, same-length and crew a few times, for the json and the pretty format.
+// The length of crew's records of a flood line is read from its output and printed next to the
+// baseline's: a baseline of another length (beyond the digits of a pid in json) fails the target.
 //
 // Every line that arrives is checked: each number exactly once, in order, whole (its full
 // text, inside one record). Throughput is counted from the first flood line read to the last,
@@ -70,6 +72,8 @@ class FloodCheck {
   firstAt = 0;
   lastAt = 0;
   ended = false;
+  /** The length of the first flood line read, without its "\n" (latin1: one char a byte). */
+  lineLength = 0;
   readonly examples: string[] = [];
   private last = -1;
   private count = 0;
@@ -100,7 +104,10 @@ class FloodCheck {
     }
     if (n !== this.last + 1) this.outOfOrder++;
     this.last = n;
-    if (this.firstAt === 0) this.firstAt = now;
+    if (this.firstAt === 0) {
+      this.firstAt = now;
+      this.lineLength = line.length;
+    }
     this.lastAt = now;
   }
 
@@ -331,10 +338,15 @@ async function main(): Promise<boolean> {
       const faults = [...direct, ...same, ...crew].reduce((sum, r) => sum + r.check.lost + r.check.duplicates + r.check.outOfOrder + r.check.malformed, 0);
       const rss = Math.max(...crew.map((r) => r.rssPeakMb ?? Number.NaN));
       const cpu = median(crew.map((r) => r.cpuPerMillion ?? Number.NaN));
-      const pass = { ratio: crewRate / sameRate >= RATIO_TARGET, faults: faults === 0, rss: rss <= RSS_TARGET_MB };
+      // The baseline is fair only if crew's records of the flood are as long as its lines (in
+      // json give or take the digits of a pid, which the baseline's length cannot know).
+      const crewLengths = [...new Set(crew.map((r) => r.check.lineLength + 1))];
+      const fair = crewLengths.every((n) => Math.abs(n - (length + 1)) <= (format === 'json' ? 2 : 0));
+      if (!fair) console.log(`  crew's records of a flood line were ${crewLengths.join(', ')} bytes long, the same-length baseline's lines ${length + 1}: the ratio is not like for like`);
+      const pass = { ratio: fair && crewRate / sameRate >= RATIO_TARGET, faults: faults === 0, rss: rss <= RSS_TARGET_MB };
       ok &&= pass.ratio && pass.faults && pass.rss;
       summary.push(
-        `${format.padEnd(6)} crew ${int(crewRate)} lines/s; raw pipe, same length (${length + 1} bytes) ${int(sameRate)} lines/s: ${ratio(crewRate / sameRate)} (target ≥ ${RATIO_TARGET}×: ${verdict(pass.ratio)}); ` +
+        `${format.padEnd(6)} crew ${int(crewRate)} lines/s (${crewLengths.join(', ')}-byte lines); raw pipe, same length (${length + 1} bytes) ${int(sameRate)} lines/s: ${ratio(crewRate / sameRate)} (target ≥ ${RATIO_TARGET}×: ${verdict(pass.ratio)}); ` +
           `raw pipe, 100 bytes ${int(directRate)} lines/s: ${ratio(crewRate / directRate)}; ` +
           `lines lost/duplicated/out of order/split: ${faults} (target 0: ${verdict(pass.faults)}); primary peak RSS ${rss.toFixed(1)} MB (target ≤ ${RSS_TARGET_MB} MB: ${verdict(pass.rss)}); ` +
           `primary CPU ${cpu.toFixed(2)} s per million lines`,

@@ -194,9 +194,16 @@ class ChildStreamFormat implements StreamFormat {
       return;
     }
     out.bytes(this.prettyPrefixBytes);
-    out.bytes(buf, start, end);
-    if (part === CONTINUED) out.bytes(this.continuedBytes);
-    else out.byte(LF);
+    if (part === CONTINUED) {
+      out.bytes(buf, start, end);
+      out.bytes(this.continuedBytes);
+    } else if (buf[end] === LF) {
+      // The line's own "\n" follows it: one copy for both.
+      out.bytes(buf, start, end + 1);
+    } else {
+      out.bytes(buf, start, end);
+      out.byte(LF);
+    }
   }
 
   appendOwn(out: ByteBuilder, buf: Buffer, start: number, end: number): boolean {
