@@ -27,6 +27,7 @@ test('two crews on one Redis: a tick fired by one is counted skipped_another_hos
   const deadline = Date.now() + 30_000;
   const enough = (p: readonly Scrape[]) =>
     sum(p, (s) => ticks(s, 'tick', 'skipped_another_host')) - sum(start, (s) => ticks(s, 'tick', 'skipped_another_host')) >= 3 &&
+    sum(p, (s) => ticks(s, 'tick', 'fired')) - sum(start, (s) => ticks(s, 'tick', 'fired')) >= 3 &&
     sum(p, (s) => ticks(s, 'overlapping', 'skipped_overlap')) >= 1 &&
     sum(p, (s) => runs(s, 'overlapping', 'ok')) >= 1 &&
     sum(p, (s) => runs(s, 'broken', 'failed')) >= 2;
