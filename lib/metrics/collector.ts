@@ -9,7 +9,6 @@
 // - the supervisor's own view of each instance (up, restarts, the monitor's cpu and memory);
 // - one collection at a time: scrapes that arrive during one share it.
 // prom-client is loaded at the first scrape (./render.ts), never in a child.
-import type { QueueAdmin } from '../queue/admin.js';
 import type { LineCount } from '../log/index.js';
 import type { ChildReports } from './child-reports.js';
 import { ProcessSampler } from './process-stats.js';
@@ -18,6 +17,16 @@ import type { InstanceFigures, QueueFigures, Snapshot } from './render.js';
 import { withTimeout } from '../util/with-timeout.js';
 
 /** How long a scrape waits for the children's answers. */
+
+/**
+ * What a scrape reads of the queue (the primary's QueueAdmin, either driver, has this shape):
+ * counts by job and state, and when the oldest waiting job of each job began to wait. Stated
+ * here so that metrics ask only this of the queue and import nothing of it.
+ */
+export interface QueueDepths {
+  stats(): Promise<{ jobs: Record<string, { waiting: number; active: number; delayed: number; failed: number }> }>;
+  oldestWaiting(): Promise<Record<string, number | null>>;
+}
 export const ANSWER_MS = 1000;
 /** How long a scrape waits for the queue's depth. */
 export const QUEUE_WAIT_MS = 2000;
@@ -46,7 +55,7 @@ export interface InstanceView {
 export interface CollectorOptions {
   instances(): InstanceView[];
   /** The queue, when the app has jobs. */
-  queue: QueueAdmin | undefined;
+  queue: QueueDepths | undefined;
   known: KnownNames;
   /** crew's own records. */
   crewLines: LineCount;
