@@ -25,6 +25,7 @@ import { createChildQueue, type ChildQueue } from './child-queue.js';
 import { linkToPrimary } from './primary-link.js';
 import { createChildLogger } from '../log/child-logger.js';
 import { enableMetrics, metricsReport } from '../metrics/recorder.js';
+import { blockOnFullPipes } from './blocking-output.js';
 
 /** How long the last metrics report may take to leave as the child stops. */
 const FINAL_REPORT_WAIT_MS = 100;
@@ -35,6 +36,7 @@ const LEFTOVER_MARGIN_MS = 200;
 const LEFTOVER_POLL_MS = 20;
 
 const load = createRequire(import.meta.url);
+blockOnFullPipes();
 process.on('SIGINT', () => undefined);
 // Runs on every exit but a SIGKILL of this process (which the primary or the guard sends only
 // after walking the tree themselves): synchronous, as an exit handler must be.

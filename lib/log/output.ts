@@ -61,6 +61,11 @@ export class Output extends EventEmitter {
     return this.files.length > 0;
   }
 
+  /** Whether a write was refused and 'drain' has not come yet: the relays are holding children back. */
+  get behind(): boolean {
+    return this.owesDrain;
+  }
+
   /** Whether the stream has failed and its text is being discarded. */
   get discarding(): boolean {
     return this.broken;

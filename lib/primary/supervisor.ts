@@ -92,6 +92,8 @@ export class Supervisor implements SlotOwner {
   private readonly groups: Group[];
   private finish!: (code: number) => void;
   private exitCode = 0;
+  /** When the log stream was last seen behind (children then wait on their pipes). */
+  private outputBehindAt = 0;
   /** Components given up and not started again since: each makes the exit code 1. */
   private readonly givenUp = new Set<string>();
   /** Slots with a memory-limit restart queued or running: one at a time. */
@@ -203,11 +205,15 @@ export class Supervisor implements SlotOwner {
   // --- verdicts on what the monitor reports ------------------------------------------------
 
   private judgeHeartbeats(now: number, primaryHeldUpAt: number): void {
+    // While the log stream is behind, children wait on their full pipes (lib/child/blocking-output.ts):
+    // their silence then is the primary's doing, as a held-up primary's is.
+    if (this.options.output.behind) this.outputBehindAt = now;
+    const heldUpAt = Math.max(primaryHeldUpAt, this.outputBehindAt);
     for (const group of this.groups) {
       for (const slot of group.slots) {
         const child = slot.child;
         if (!child) continue;
-        const verdict = judgeHeartbeat({ state: child.state, lastBeat: child.lastBeat, primaryHeldUpAt }, group.policy, now);
+        const verdict = judgeHeartbeat({ state: child.state, lastBeat: child.lastBeat, primaryHeldUpAt: heldUpAt }, group.policy, now);
         if (verdict.action === 'keep') continue;
         this.options.log.error(`${slot.tag} is not responding: ${verdict.reason}; killing it`, { child: slot.tag, childPid: child.pid });
         slot.killUnresponsive(verdict.reason);
