@@ -1,9 +1,10 @@
 // The app of the metrics benchmarks: a server whose router names its routes as @koa/router
 // does (`ctx._matchedRoute`), so the HTTP histogram takes its per-route road, and whose
 // GET /enqueue enqueues 100 trivial jobs; the trivial job; a producer component that enqueues
-// BENCH_JOBS of them on SIGUSR2 (as bench/apps/jobs.ts); a schedule; and an idle component to
+// BENCH_JOBS of them on SIGUSR2 (./producer.ts); a schedule; and an idle component to
 // make up a fleet.
 import { defineApp } from 'crew';
+import { producer } from './producer.js';
 
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 50);
 let keepAlive: NodeJS.Timeout | undefined;
@@ -34,32 +35,6 @@ export default defineApp({
         keepAlive ??= setInterval(() => undefined, 60_000);
       },
     },
-    producer: {
-      start(ctx) {
-        keepAlive ??= setInterval(() => undefined, 60_000);
-        process.once('SIGUSR2', () => {
-          const total = Number(process.env.BENCH_JOBS ?? 100_000);
-          const inFlight = Number(process.env.BENCH_IN_FLIGHT ?? 2000);
-          let sent = 0;
-          let done = 0;
-          const next = (): void => {
-            while (sent < total && sent - done < inFlight) {
-              sent += 1;
-              ctx.enqueue('trivial', { i: sent }).then(
-                () => {
-                  done += 1;
-                  next();
-                },
-                (error: Error) => {
-                  ctx.logger.error(`enqueue failed: ${error.message}`);
-                  process.exit(1);
-                },
-              );
-            }
-          };
-          next();
-        });
-      },
-    },
+    producer,
   },
 });
