@@ -81,7 +81,7 @@ export function openCommandQueue(options: CommandQueueOptions): CommandQueue {
       import('../lib/queue/redis/admin.js'),
       import('../lib/queue/admin-verbs.js'),
       import('../lib/queue/embedded/verbs.js'),
-      import('../lib/schedule/redis-state.js'),
+      import('../lib/queue/redis/schedule-state.js'),
     ]);
     const connection = connectRedis(redisTarget(url), quiet);
     const { prefix, keepFailed, keepSucceeded } = config.queue;

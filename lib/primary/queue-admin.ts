@@ -80,7 +80,7 @@ function lazyRedis(config: CrewConfig, jobs: QueueAdmin['jobs']) {
       const [{ connectRedis }, { redisAdmin }, { redisScheduleState }] = await Promise.all([
         import('../queue/redis/connection.js'),
         import('../queue/redis/admin.js'),
-        import('../schedule/redis-state.js'),
+        import('../queue/redis/schedule-state.js'),
       ]);
       // The children report Redis going away; a verb that cannot reach it says so in its answer.
       const connection = connectRedis(redisTarget(config.queue.url), { info: () => undefined, warn: () => undefined });

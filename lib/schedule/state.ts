@@ -2,7 +2,7 @@
 // last run (when, how it ended, on which host). The scheduler asks before each tick whether the
 // schedule is paused and tells how each run went (ScheduleGate); `crew scheduler list`, `pause`
 // and `resume` read and change it (ScheduleKeeper). With the redis driver both live in Redis,
-// for every crew sharing it and across restarts (./redis-state.ts); with the embedded driver
+// for every crew sharing it and across restarts (lib/queue/redis/schedule-state.ts); with the embedded driver
 // the running crew's primary holds them (lib/queue/embedded/schedule-keeper.ts).
 
 export const RUN_OUTCOMES = ['running', 'ok', 'failed', 'timeout', 'stopped'] as const;

@@ -64,7 +64,7 @@ async function openGate(url: string | undefined, ctx: CrewContext, names: string
     const { linkToPrimary } = await import('../../queue/embedded/schedule-link.js');
     return linkToPrimary({ names, timeoutMs: STATE_WAIT_MS, warn: (text) => ctx.logger.warn(text) });
   }
-  const [{ connectRedis }, { redisScheduleState }, { redisTarget }] = await Promise.all([import('../../queue/redis/connection.js'), import('../../schedule/redis-state.js'), import('../../config/redis-url.js')]);
+  const [{ connectRedis }, { redisScheduleState }, { redisTarget }] = await Promise.all([import('../../queue/redis/connection.js'), import('../../queue/redis/schedule-state.js'), import('../../config/redis-url.js')]);
   // The tick lock reports Redis going away and coming back for the scheduler: this connection
   // stays quiet, and a tick it cannot serve is skipped and recorded by the armed schedule.
   const connection = connectRedis(redisTarget(url), { info: () => undefined, warn: () => undefined });

@@ -1,16 +1,16 @@
 // Schedules' pauses and last runs in Redis, under the queue's prefix, so that every crew
 // sharing the Redis sees them and they outlive a restart:
 //   <prefix>:scheduler:paused          a hash: schedule name -> {"since": ISO time}
-//   <prefix>:scheduler:<name>:lastRun  the last run, as JSON (see ./state.ts)
-// It runs on a queue connection (lib/queue/redis/connection.ts): the scheduler's own, the
+//   <prefix>:scheduler:<name>:lastRun  the last run, as JSON (see lib/schedule/state.ts)
+// It runs on a queue connection (./connection.ts): the scheduler's own, the
 // running primary's, or a command's. A reply that is not what crew wrote is read as unknown,
 // never trusted; a pause whose record is unreadable still pauses. The operator's requests wait
 // for a connection just opened; the scheduler's questions fail at once when Redis is away (the
 // tick is then skipped).
 import os from 'node:os';
-import { command, whenReady } from '../queue/redis/commands.js';
-import type { RedisConnection } from '../queue/redis/connection.js';
-import { parseLastRun, parsePause, type LastRun, type PauseResult, type ScheduleGate, type ScheduleKeeper, type ScheduleState } from './state.js';
+import { command, whenReady } from './commands.js';
+import type { RedisConnection } from './connection.js';
+import { parseLastRun, parsePause, type LastRun, type PauseResult, type ScheduleGate, type ScheduleKeeper, type ScheduleState } from '../../schedule/state.js';
 
 export const pausedKey = (prefix: string): string => `${prefix}:scheduler:paused`;
 export const lastRunKey = (prefix: string, name: string): string => `${prefix}:scheduler:${name}:lastRun`;
