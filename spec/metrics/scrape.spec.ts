@@ -99,6 +99,24 @@ for (const driver of ['embedded', 'redis'] as const) {
   });
 }
 
+test("with request records off (server at warn), each request's duration is still its own: the histogram's sum is within what the client waited", async (t) => {
+  // A duration measured from a clock read only for records would be the process's age here.
+  const m = await startMetricsCrew(t, { args: ['--server'], yaml: 'log: { levels: { server: warn } }', ready: 1 });
+  if (!m) return;
+  let waited = 0;
+  for (let i = 0; i < 20; i++) {
+    const began = performance.now();
+    assert.equal(await m.request(`/users/${i}`), 200);
+    waited += performance.now() - began;
+  }
+  const users = { method: 'GET', status_class: '2xx', route: '/users/:id' };
+  const s = await scrapeUntil(m.metricsPort, (x) => x.value('crew_http_request_duration_seconds_count', users) >= 20, 'the 20 requests counted');
+  assert.equal(s.value('crew_http_request_duration_seconds_count', users), 20);
+  const sum = s.value('crew_http_request_duration_seconds_sum', users);
+  assert.ok(sum >= 0 && sum * 1000 <= waited, `server-side durations sum to ${(sum * 1000).toFixed(1)} ms; the client waited ${waited.toFixed(1)} ms in all`);
+  assert.equal(m.crew.records.filter((r) => r.component === 'server' && /^GET \/users\//.test(r.message)).length, 0, 'no request records at warn');
+});
+
 test('label sets stay bounded: no path, no id and no job id is ever a label, and routes named by path are capped', async (t) => {
   const m = await startMetricsCrew(t, { args: ['--server', '--worker'], ready: 2 });
   if (!m) return;

@@ -16,7 +16,7 @@ import { requestIdFrom } from './request-id.js';
 import { requestRecordMembers } from './request-record.js';
 import { runHealthChecks } from './health.js';
 import { isProduction } from '../../config/production.js';
-import { observeRequest } from '../../metrics/recorder.js';
+import { metricsEnabled, observeRequest } from '../../metrics/recorder.js';
 
 export interface BuildOptions {
   app: AppDefinition;
@@ -36,12 +36,16 @@ export function buildKoaApp({ app, ctx, isDraining, checks, recordMark }: BuildO
   const production = isProduction(ctx.env, process.env);
 
   const builtIns = builtInRoutes(app, ctx, checks);
+  // Metrics are switched on before the component starts (lib/child/main.ts) and stay as they are.
+  const metrics = metricsEnabled();
 
   // One middleware, not one per duty: every layer of Koa's chain is a promise and a bound
   // function more per request.
   koa.use(async (kctx, next) => {
     const recording = records.enabled('info');
-    const started = recording ? performance.now() : 0;
+    // A request's duration is for its record and its histogram; with neither, no clock is read.
+    const timed = recording || metrics;
+    const started = timed ? performance.now() : 0;
     const requestId = requestIdFrom(kctx.req.headers['x-request-id']);
     kctx.state.requestId = requestId;
     // Straight to Node: nothing is sent yet, and Koa's set() builds arrays of entries per call.
@@ -65,7 +69,7 @@ export function buildKoaApp({ app, ctx, isDraining, checks, recordMark }: BuildO
       // Set again: the handler may have run while the drain began.
       const draining = isDraining();
       if (draining) kctx.set('Connection', 'close');
-      const ms = Math.round((performance.now() - started) * 10) / 10;
+      const ms = timed ? Math.round((performance.now() - started) * 10) / 10 : 0;
       // The route the app's router named (@koa/router's `_matchedRoute`), never the raw path.
       observeRequest(kctx.method, kctx.status, (kctx as { _matchedRoute?: unknown })._matchedRoute, ms);
       if (recording) {
