@@ -3,12 +3,13 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { prepareAhead } from '../../lib/primary/fork-child.js';
 import { likelyFirstComponent, type Selection } from '../../lib/primary/plan.js';
 import { parseComponents, parseCount, parseGrace, parseLogLevels, parseMetricsPort, parseNodeArgs, parsePort, parseQueues } from '../options.js';
+import { skipHelpCache } from '../skip-help-cache.js';
 
 export const command = 'start';
 export const describe = 'Start the app\'s components, each in its own supervised process';
 
 export function builder(yargs: Argv) {
-  return yargs
+  return skipHelpCache(yargs)
     .option('server', { describe: 'Run the web server; N instances share one port (`max` = CPU count)', coerce: parseCount('server', true), requiresArg: false })
     .option('worker', { describe: 'Run N job worker processes', coerce: parseCount('worker', false) })
     .option('scheduler', { type: 'boolean', describe: 'Run the cron scheduler (one per crew)' })

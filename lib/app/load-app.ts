@@ -6,14 +6,9 @@ import { pathToFileURL } from 'node:url';
 import type { AppDefinition } from './types.js';
 import { AppError, checkApp, describeKind, looksLikeApp } from './check-app.js';
 import { describeTransformError, isTransformError, syntaxErrorLocation } from './syntax-error-location.js';
+import { isTypeScript } from './typescript-path.js';
 
-export { AppError, checkApp };
-
-const TYPESCRIPT = /\.[mc]?tsx?$/;
-
-export function isTypeScript(path: string): boolean {
-  return TYPESCRIPT.test(path);
-}
+export { AppError, checkApp, isTypeScript };
 
 /** Makes `import()` of .ts files work in this process (development only; production runs compiled JavaScript). */
 async function enableTypeScript(): Promise<void> {

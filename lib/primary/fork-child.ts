@@ -25,7 +25,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildSpec } from '../protocol/child-spec.js';
 import { message } from '../protocol/messages.js';
-import { isTypeScript } from '../app/load-app.js';
+import { isTypeScript } from '../app/typescript-path.js';
 import { ChildChannel } from './child-channel.js';
 
 // Server instances share their port through the kernel (SCHED_NONE), not through the primary's
