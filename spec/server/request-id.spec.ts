@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { newRequestId, requestIdFrom } from '../../lib/components/server/request-id.js';
+import http from 'node:http';
+import { newRequestId, requestIdFrom, requestIdHeader } from '../../lib/components/server/request-id.js';
 
 const FRESH = /^[\w-]{12}\.[0-9a-z]+$/;
 const SANE = /^[\w.:-]{1,128}$/;
@@ -42,6 +43,27 @@ describe('request ids', () => {
         const id = requestIdFrom(given);
         if (SANE.test(given)) assert.equal(id, given);
         else assert.match(id, FRESH, JSON.stringify(given));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("reads the caller's id from the raw header list as Node's req.headers would: any case, and no id when sent twice", () => {
+    // The oracle is Node's own: IncomingMessage#_addHeaderLine builds req.headers, joining a
+    // repeated header's values with ", ".
+    const viaNode = (raw: string[]): string | undefined => {
+      const headers: Record<string, string> = {};
+      const message = new http.IncomingMessage(null as never) as unknown as { _addHeaderLine(name: string, value: string, into: object): void };
+      for (let i = 0; i + 1 < raw.length; i += 2) message._addHeaderLine(raw[i]!, raw[i + 1]!, headers);
+      return headers['x-request-id'];
+    };
+    const kept = (id: string | undefined) => (id !== undefined && SANE.test(id) ? id : undefined);
+    const name = fc.oneof(fc.constantFrom('x-request-id', 'X-Request-Id', 'X-REQUEST-ID', 'x-request-idx', 'x-request', 'host', 'Content-Type'), fc.string({ maxLength: 14 }));
+    const value = fc.oneof(fc.stringMatching(/^[\w.:-]{1,20}$/), fc.string({ maxLength: 40 }), fc.constant(''));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(name, value), { maxLength: 12 }), (pairs) => {
+        const raw = pairs.flat();
+        assert.equal(kept(requestIdHeader(raw)), kept(viaNode(raw)));
       }),
       { numRuns: 2000 },
     );

@@ -12,7 +12,7 @@
 import Koa from 'koa';
 import type { AppDefinition, CrewContext } from '../../app/types.js';
 import { createOwnRecordWriter } from '../../log/own-record-writer.js';
-import { requestIdFrom } from './request-id.js';
+import { requestIdFrom, requestIdHeader } from './request-id.js';
 import { requestRecordMembers } from './request-record.js';
 import { runHealthChecks } from './health.js';
 import { isProduction } from '../../config/production.js';
@@ -39,44 +39,67 @@ export function buildKoaApp({ app, ctx, isDraining, checks, recordMark }: BuildO
   // Metrics are switched on before the component starts (lib/child/main.ts) and stay as they are.
   const metrics = metricsEnabled();
 
+  /** The one error path: the error's answer, with the request's id; a 5xx is logged once. */
+  const fail = (kctx: Koa.Context, requestId: string, error: unknown): void => {
+    const err = error instanceof Error ? error : new Error(String(error));
+    const status = numberOr((err as { status?: unknown }).status, 500);
+    const expose = status < 500 && (err as { expose?: boolean }).expose !== false;
+    kctx.status = status;
+    kctx.body = {
+      error: expose ? err.message : 'Internal Server Error',
+      requestId,
+      ...(production || status < 500 ? {} : { stack: err.stack }),
+    };
+    if (status >= 500) ctx.logger.error(`${kctx.method} ${kctx.path} failed: ${err.message}`, { requestId, stack: err.stack });
+  };
+
+  /** Once the app is done with a request, before Koa writes the response: count it, record it. */
+  const finish = (kctx: Koa.Context, requestId: string, started: number, recording: boolean): void => {
+    // Set again: the handler may have run while the drain began.
+    const draining = isDraining();
+    if (draining) kctx.set('Connection', 'close');
+    const ms = started > 0 ? Math.round((performance.now() - started) * 10) / 10 : 0;
+    // The route the app's router named (@koa/router's `_matchedRoute`), never the raw path.
+    observeRequest(kctx.method, kctx.status, (kctx as { _matchedRoute?: unknown })._matchedRoute, ms);
+    if (recording) {
+      records.writeJson('info', requestRecordMembers(kctx.method, kctx.path, kctx.status, ms, requestId));
+      if (draining) records.flush();
+    }
+  };
+
   // One middleware, not one per duty: every layer of Koa's chain is a promise and a bound
-  // function more per request.
-  koa.use(async (kctx, next) => {
+  // function more per request. Not an async function either: it hands Koa the promise of the
+  // rest of the chain with its ending attached, one reaction instead of an await's and a
+  // promise of its own.
+  koa.use((kctx, next) => {
     const recording = records.enabled('info');
     // A request's duration is for its record and its histogram; with neither, no clock is read.
-    const timed = recording || metrics;
-    const started = timed ? performance.now() : 0;
-    const requestId = requestIdFrom(kctx.req.headers['x-request-id']);
+    const started = recording || metrics ? performance.now() : 0;
+    const requestId = requestIdFrom(requestIdHeader(kctx.req.rawHeaders));
     kctx.state.requestId = requestId;
     // Straight to Node: nothing is sent yet, and Koa's set() builds arrays of entries per call.
     kctx.res.setHeader('X-Request-Id', requestId);
     if (isDraining()) kctx.set('Connection', 'close');
+    let answer: unknown;
     try {
       const route = builtIns(kctx);
-      await (route ? route(kctx) : next());
+      answer = route ? route(kctx) : next();
     } catch (error) {
-      const err = error instanceof Error ? error : new Error(String(error));
-      const status = numberOr((err as { status?: unknown }).status, 500);
-      const expose = status < 500 && (err as { expose?: boolean }).expose !== false;
-      kctx.status = status;
-      kctx.body = {
-        error: expose ? err.message : 'Internal Server Error',
-        requestId,
-        ...(production || status < 500 ? {} : { stack: err.stack }),
-      };
-      if (status >= 500) ctx.logger.error(`${kctx.method} ${kctx.path} failed: ${err.message}`, { requestId, stack: err.stack });
-    } finally {
-      // Set again: the handler may have run while the drain began.
-      const draining = isDraining();
-      if (draining) kctx.set('Connection', 'close');
-      const ms = timed ? Math.round((performance.now() - started) * 10) / 10 : 0;
-      // The route the app's router named (@koa/router's `_matchedRoute`), never the raw path.
-      observeRequest(kctx.method, kctx.status, (kctx as { _matchedRoute?: unknown })._matchedRoute, ms);
-      if (recording) {
-        records.writeJson('info', requestRecordMembers(kctx.method, kctx.path, kctx.status, ms, requestId));
-        if (draining) records.flush();
-      }
+      fail(kctx, requestId, error);
+      finish(kctx, requestId, started, recording);
+      return undefined;
     }
+    if (!(answer instanceof Promise)) {
+      finish(kctx, requestId, started, recording);
+      return undefined;
+    }
+    return answer.then(
+      () => finish(kctx, requestId, started, recording),
+      (error: unknown) => {
+        fail(kctx, requestId, error);
+        finish(kctx, requestId, started, recording);
+      },
+    );
   });
 
   return koa;

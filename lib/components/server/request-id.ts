@@ -23,3 +23,22 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   const given = Array.isArray(header) ? header[0] : header;
   return given && SANE_ID.test(given) ? given : newRequestId();
 }
+
+const HEADER = 'x-request-id';
+
+/**
+ * The caller's `X-Request-Id`, read from the request's raw header list (name, value, name, …)
+ * rather than from `req.headers`, which Node builds on first use: a server whose app never
+ * reads a header does not build it for crew. Sent more than once it is no id at all, as
+ * `req.headers` would join the values with ", ", which no sane id holds.
+ */
+export function requestIdHeader(raw: readonly string[]): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length !== HEADER.length || name.toLowerCase() !== HEADER) continue;
+    if (found !== undefined) return undefined;
+    found = raw[i + 1];
+  }
+  return found;
+}
