@@ -268,6 +268,18 @@ function summarise(instances: number, runs: Map<ServerName, Measured[]>): boolea
   compare('crew on ÷ bare koa + log, req/s', 'crew-on', 'bare-log', (m) => m.rps, (r) => r >= TARGET_ON, `≥ ${TARGET_ON}×`);
   compare('crew on ÷ pm2 + log, req/s', 'crew-on', 'pm2-log', (m) => m.rps, (r) => r > 1, '> 1×');
   compare('crew off ÷ bare koa, req/s', 'crew-off', 'bare', (m) => m.rps, (r) => r >= TARGET_OFF, `≥ ${TARGET_OFF}×`);
+  // CPU per request of every process of the server, crew's primary included: no target, but
+  // steadier than req/s when the host is busy, since a noisy neighbour slows both alike.
+  const inform = (what: string, a: ServerName, b: ServerName) => {
+    const as = runs.get(a);
+    const bs = runs.get(b);
+    if (!as?.length || !bs?.length) return;
+    const cpu = (m: Measured) => m.leaderUs + m.othersUs;
+    const ratios = as.map((m, i) => cpu(m) / cpu(bs[i]!));
+    console.log(`  ${what.padEnd(34)} ${ratio(median(ratios))} (rounds ${ratio(Math.min(...ratios))}–${ratio(Math.max(...ratios))}; lower is cheaper, no target)`);
+  };
+  inform('crew on ÷ bare koa + log, cpu/req', 'crew-on', 'bare-log');
+  inform('crew off ÷ bare koa, cpu/req', 'crew-off', 'bare');
   compare('crew on ÷ bare koa + log, p99', 'crew-on', 'bare-log', (m) => m.p99, (r) => r <= TARGET_P99, `≤ ${TARGET_P99}×`);
   compare('crew off ÷ bare koa, p99', 'crew-off', 'bare', (m) => m.p99, (r) => r <= TARGET_P99, `≤ ${TARGET_P99}×`);
   const failed = [...runs.values()].flat().some((m) => m.failures > 0);
