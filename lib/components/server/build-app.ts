@@ -85,8 +85,11 @@ export function buildKoaApp({ app, ctx, isDraining, checks, recordMark }: BuildO
       const route = builtIns(kctx);
       answer = route ? route(kctx) : next();
     } catch (error) {
-      fail(kctx, requestId, error);
-      finish(kctx, requestId, started, recording);
+      try {
+        fail(kctx, requestId, error);
+      } finally {
+        finish(kctx, requestId, started, recording);
+      }
       return undefined;
     }
     if (!(answer instanceof Promise)) {
@@ -96,8 +99,12 @@ export function buildKoaApp({ app, ctx, isDraining, checks, recordMark }: BuildO
     return answer.then(
       () => finish(kctx, requestId, started, recording),
       (error: unknown) => {
-        fail(kctx, requestId, error);
-        finish(kctx, requestId, started, recording);
+        // Recorded and counted even should the error's answer itself fail.
+        try {
+          fail(kctx, requestId, error);
+        } finally {
+          finish(kctx, requestId, started, recording);
+        }
       },
     );
   });
