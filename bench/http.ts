@@ -13,6 +13,8 @@
 //   pm2 + log          the same app and line under `pm2-runtime start -i N` (PM2 relays it)
 //   crew on            crew's request records on (json log stream to a pipe)
 //   crew off           the same with `log: { levels: { server: warn } }`: no request records
+//   bare koa + id      (only with --servers …,bare-id) bare koa setting the X-Request-Id crew
+//                      sets (a per-process prefix and a counter), in a middleware of its own
 //
 // Targets, on the median over rounds of each round's ratio: crew on ≥ 0.9× bare koa + log and
 // ahead of PM2; crew off ≥ 0.95× bare koa; the p99 of each within 1.2× of its bare server.
@@ -37,9 +39,11 @@ import { int, machine, median, ratio, verdict } from './lib/stats.js';
 import { tempConfig, type TempConfig } from './lib/temp-config.js';
 import { runMain } from './lib/run-main.js';
 
-const SERVERS = ['bare', 'bare-log', 'pm2-log', 'crew-on', 'crew-off'] as const;
+const SERVERS = ['bare', 'bare-log', 'pm2-log', 'crew-on', 'crew-off', 'bare-id'] as const;
+/** Run unless --servers says otherwise; bare-id only when asked for. */
+const DEFAULT_SERVERS: readonly ServerName[] = ['bare', 'bare-log', 'pm2-log', 'crew-on', 'crew-off'];
 type ServerName = (typeof SERVERS)[number];
-const LABEL: Record<ServerName, string> = { bare: 'bare koa', 'bare-log': 'bare koa + log', 'pm2-log': 'pm2 + log', 'crew-on': 'crew, records on', 'crew-off': 'crew, records off' };
+const LABEL: Record<ServerName, string> = { bare: 'bare koa', 'bare-log': 'bare koa + log', 'pm2-log': 'pm2 + log', 'crew-on': 'crew, records on', 'crew-off': 'crew, records off', 'bare-id': 'bare koa + id' };
 
 const { values } = parseArgs({
   options: {
@@ -49,7 +53,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     workers: { type: 'string', default: '2' },
     instances: { type: 'string', default: '1,2' },
-    servers: { type: 'string', default: SERVERS.join(',') },
+    servers: { type: 'string', default: DEFAULT_SERVERS.join(',') },
     'no-pm2': { type: 'boolean', default: false },
   },
 });
@@ -115,9 +119,9 @@ function waitForLines(stream: NodeJS.ReadableStream, match: RegExp, count: numbe
   });
 }
 
-async function startBare(port: number, instances: number, log: boolean): Promise<Running> {
+async function startBare(port: number, instances: number, log: boolean, requestId = false): Promise<Running> {
   const leader = spawnGroup(process.execPath, [benchApp('bare-koa-cluster')], {
-    env: { ...process.env, NODE_ENV: 'production', BENCH_PORT: String(port), BENCH_WORKERS: String(instances), BENCH_LOG: log ? '1' : '0' },
+    env: { ...process.env, NODE_ENV: 'production', BENCH_PORT: String(port), BENCH_WORKERS: String(instances), BENCH_LOG: log ? '1' : '0', BENCH_ID: requestId ? '1' : '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines = countLines(leader.stdout);
@@ -189,8 +193,8 @@ async function load(port: number, seconds: number): Promise<autocannon.Result> {
 async function measure(name: ServerName, instances: number, pm2Runtime: string | undefined): Promise<Measured> {
   const port = await freePort();
   const server =
-    name === 'bare' || name === 'bare-log'
-      ? await startBare(port, instances, name === 'bare-log')
+    name === 'bare' || name === 'bare-log' || name === 'bare-id'
+      ? await startBare(port, instances, name === 'bare-log', name === 'bare-id')
       : name === 'pm2-log'
         ? await startPm2(pm2Runtime!, port, instances)
         : await startCrew(port, instances, name === 'crew-on');
@@ -270,16 +274,19 @@ function summarise(instances: number, runs: Map<ServerName, Measured[]>): boolea
   compare('crew off ÷ bare koa, req/s', 'crew-off', 'bare', (m) => m.rps, (r) => r >= TARGET_OFF, `≥ ${TARGET_OFF}×`);
   // CPU per request of every process of the server, crew's primary included: no target, but
   // steadier than req/s when the host is busy, since a noisy neighbour slows both alike.
-  const inform = (what: string, a: ServerName, b: ServerName) => {
+  const cpu = (m: Measured) => m.leaderUs + m.othersUs;
+  const inform = (what: string, a: ServerName, b: ServerName, pick = cpu, reading = 'lower is cheaper') => {
     const as = runs.get(a);
     const bs = runs.get(b);
     if (!as?.length || !bs?.length) return;
-    const cpu = (m: Measured) => m.leaderUs + m.othersUs;
-    const ratios = as.map((m, i) => cpu(m) / cpu(bs[i]!));
-    console.log(`  ${what.padEnd(34)} ${ratio(median(ratios))} (rounds ${ratio(Math.min(...ratios))}–${ratio(Math.max(...ratios))}; lower is cheaper, no target)`);
+    const ratios = as.map((m, i) => pick(m) / pick(bs[i]!));
+    console.log(`  ${what.padEnd(34)} ${ratio(median(ratios))} (rounds ${ratio(Math.min(...ratios))}–${ratio(Math.max(...ratios))}; ${reading}, no target)`);
   };
   inform('crew on ÷ bare koa + log, cpu/req', 'crew-on', 'bare-log');
   inform('crew off ÷ bare koa, cpu/req', 'crew-off', 'bare');
+  // Against bare Koa sending the X-Request-Id that SPEC has crew send (--servers …,bare-id).
+  inform('crew off ÷ bare koa + id, req/s', 'crew-off', 'bare-id', (m) => m.rps, 'higher is faster');
+  inform('crew off ÷ bare koa + id, cpu/req', 'crew-off', 'bare-id');
   compare('crew on ÷ bare koa + log, p99', 'crew-on', 'bare-log', (m) => m.p99, (r) => r <= TARGET_P99, `≤ ${TARGET_P99}×`);
   compare('crew off ÷ bare koa, p99', 'crew-off', 'bare', (m) => m.p99, (r) => r <= TARGET_P99, `≤ ${TARGET_P99}×`);
   const failed = [...runs.values()].flat().some((m) => m.failures > 0);

@@ -6,13 +6,17 @@
 // Under PM2's cluster mode the same file runs as PM2's workers (PM2 is their cluster primary),
 // so it takes its settings from the environment, which PM2 passes on, not from argv.
 //
-// BENCH_PORT=3000 BENCH_WORKERS=2 BENCH_LOG=1 node dist/bench/apps/bare-koa-cluster.js
+// BENCH_PORT=3000 BENCH_WORKERS=2 BENCH_LOG=1 [BENCH_ID=1] node dist/bench/apps/bare-koa-cluster.js
 import cluster from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import Koa from 'koa';
 
 const port = Number(process.env.BENCH_PORT ?? 3000);
 const workers = Number(process.env.BENCH_WORKERS ?? 1);
 const log = process.env.BENCH_LOG === '1';
+// BENCH_ID=1: an X-Request-Id on every response, made as crew makes it (lib/components/server/
+// request-id.ts: a prefix drawn once and a counter), set in a middleware of its own, as crew does.
+const requestId = process.env.BENCH_ID === '1';
 
 if (cluster.isPrimary) {
   for (let i = 0; i < workers; i++) cluster.fork();
@@ -23,6 +27,15 @@ if (cluster.isPrimary) {
   });
 } else {
   const app = new Koa();
+  if (requestId) {
+    const prefix = `${randomBytes(9).toString('base64url')}.`;
+    let counter = 0;
+    app.use((ctx, next) => {
+      counter += 1;
+      ctx.res.setHeader('X-Request-Id', prefix + counter.toString(36));
+      return next();
+    });
+  }
   if (log) {
     app.use(async (ctx, next) => {
       const started = performance.now();
