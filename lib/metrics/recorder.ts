@@ -53,17 +53,11 @@ class Series {
       }
     }
     const at = methodIndex(method) * STATUS_CLASSES.length + statusClassIndex(status);
-    const hist = (slots[at] ??= newHist(HTTP_MS));
-    countInto(hist.counts, HTTP_MS, ms);
-    hist.sum += ms;
+    observe((slots[at] ??= newHist(HTTP_MS)), HTTP_MS, ms);
   }
 
   job(name: string, outcome: JobOutcome, ms: number): void {
-    const hists = named(this.jobs, name, () => JOB_OUTCOMES.map(() => newHist(JOB_MS)));
-    if (!hists) return;
-    const hist = hists[JOB_OUTCOMES.indexOf(outcome)]!;
-    countInto(hist.counts, JOB_MS, ms);
-    hist.sum += ms;
+    observeOutcome(this.jobs, name, JOB_OUTCOMES, outcome, JOB_MS, ms);
   }
 
   tick(schedule: string, outcome: TickOutcome, times: number, lateMs: number | undefined): void {
@@ -71,18 +65,11 @@ class Series {
     if (counts) counts[TICK_OUTCOMES.indexOf(outcome)]! += times;
     if (lateMs === undefined) return;
     const hist = named(this.lateness, schedule, () => newHist(LATENESS_MS));
-    if (!hist) return;
-    const late = Math.max(0, lateMs);
-    countInto(hist.counts, LATENESS_MS, late);
-    hist.sum += late;
+    if (hist) observe(hist, LATENESS_MS, Math.max(0, lateMs));
   }
 
   run(schedule: string, outcome: RunOutcome, ms: number): void {
-    const hists = named(this.runs, schedule, () => RUN_OUTCOMES.map(() => newHist(RUN_MS)));
-    if (!hists) return;
-    const hist = hists[RUN_OUTCOMES.indexOf(outcome)]!;
-    countInto(hist.counts, RUN_MS, Math.max(0, ms));
-    hist.sum += Math.max(0, ms);
+    observeOutcome(this.runs, schedule, RUN_OUTCOMES, outcome, RUN_MS, Math.max(0, ms));
   }
 
   report(): MetricsReport {
@@ -113,6 +100,18 @@ class Series {
 }
 
 /** The entry for `name`, made on first use; undefined once MAX_NAMES names are known (nothing counted). */
+/** One observation of `ms` into a histogram with these bucket bounds. */
+function observe(hist: Hist, bounds: Float64Array, ms: number): void {
+  countInto(hist.counts, bounds, ms);
+  hist.sum += ms;
+}
+
+/** One observation into `name`'s histogram for `outcome`: one histogram per outcome, made on first use. */
+function observeOutcome<O extends string>(map: Map<string, Hist[]>, name: string, outcomes: readonly O[], outcome: O, bounds: Float64Array, ms: number): void {
+  const hists = named(map, name, () => outcomes.map(() => newHist(bounds)));
+  if (hists) observe(hists[outcomes.indexOf(outcome)]!, bounds, ms);
+}
+
 function named<T>(map: Map<string, T>, name: string, make: () => T): T | undefined {
   const key = bounded(name);
   let value = map.get(key);
