@@ -8,7 +8,7 @@ import { AppError, checkApp, describeKind, looksLikeApp } from './check-app.js';
 import { describeTransformError, isTransformError, syntaxErrorLocation } from './syntax-error-location.js';
 import { isTypeScript } from './typescript-path.js';
 
-export { AppError, checkApp, isTypeScript };
+export { AppError, checkApp };
 
 /** Makes `import()` of .ts files work in this process (development only; production runs compiled JavaScript). */
 async function enableTypeScript(): Promise<void> {
