@@ -1,13 +1,11 @@
 // Starts a crew on the jobs fixture app for a queue spec, with either driver, and reads its job
 // records. Each crew gets its own config folder, port, control socket and (redis) key prefix.
-import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { runCrew, runCrewToEnd, type CrewProcess, type LogRecord } from '../helpers/crew-process.js';
 import { get } from '../helpers/http.js';
-import { fixtureApp } from '../helpers/paths.js';
 import { freePort } from '../helpers/ports.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
-import { tempConfig } from '../helpers/temp-dir.js';
+import { queueCrewConfig } from '../helpers/queue-crew-config.js';
 
 export type Driver = 'embedded' | 'redis';
 
@@ -49,17 +47,7 @@ export async function startJobsCrew(t: TestContext, driver: Driver, options: Job
   const port = await freePort();
   const more = options.queueKeys ? `, ${options.queueKeys}` : '';
   const queue = driver === 'redis' ? `{ driver: redis, url: "${options.url ?? redis!.url}", prefix: "spec${port}", stallInterval: 1s${more} }` : `{ driver: embedded${more} }`;
-  const configDir = tempConfig(
-    t,
-    [
-      `app: ${fixtureApp('jobs')}`,
-      `server: { port: ${port} }`,
-      `queue: ${queue}`,
-      'supervisor: { grace: 4s, watchdog: 0, restart: { backoff: { initial: 50ms, max: 200ms }, intensity: { max: 100, window: 60s } } }',
-      options.yaml ?? '',
-    ].join('\n'),
-  );
-  const env = { CREW_CONTROL: path.join(configDir, 'control.sock'), REDIS_URL: '' };
+  const { configDir, env } = queueCrewConfig(t, { app: 'jobs', port, queue, yaml: options.yaml });
   const crew = runCrew(t, ['start', '--config', configDir, ...options.args], { env });
   await crew.waitForCount((r) => r.component === 'crew' && / ready in /.test(r.message), options.ready ?? readyCount(options.args), 'every child ready', 20_000);
   return {

@@ -1,13 +1,11 @@
 // Starts a crew on the metrics fixture app with its /metrics endpoint on, for a metrics spec:
 // its own config folder, server and metrics ports, control socket and (redis) key prefix.
-import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { runCrew, type CrewProcess, type LogRecord } from '../helpers/crew-process.js';
 import { get } from '../helpers/http.js';
-import { fixtureApp } from '../helpers/paths.js';
 import { freePort } from '../helpers/ports.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
-import { tempConfig } from '../helpers/temp-dir.js';
+import { queueCrewConfig } from '../helpers/queue-crew-config.js';
 
 export interface MetricsCrew {
   crew: CrewProcess;
@@ -39,17 +37,9 @@ export async function startMetricsCrew(t: TestContext, options: MetricsCrewOptio
   if (options.driver === 'redis' && !redis) return undefined;
   const [port, metricsPort] = [await freePort(), await freePort()];
   const queue = redis ? `{ driver: redis, url: "${redis.url}", prefix: "${options.prefix ?? `metrics${port}`}", stallInterval: 1s }` : '{ driver: embedded }';
-  const configDir = tempConfig(
-    t,
-    [
-      `app: ${fixtureApp('metrics')}`,
-      `server: { port: ${port} }`,
-      `queue: ${queue}`,
-      'supervisor: { grace: 4s, watchdog: 0, restart: { backoff: { initial: 50ms, max: 200ms }, intensity: { max: 100, window: 60s } } }',
-      options.yaml ?? '',
-    ].join('\n'),
-  );
-  const env = { CREW_CONTROL: path.join(configDir, 'control.sock'), REDIS_URL: '', ...options.env };
+  const config = queueCrewConfig(t, { app: 'metrics', port, queue, yaml: options.yaml });
+  const configDir = config.configDir;
+  const env = { ...config.env, ...options.env };
   const crew = runCrew(t, ['start', '--config', configDir, '--metrics', String(metricsPort), ...options.args], { env });
   await crew.waitForCount((r) => r.component === 'crew' && / ready in /.test(r.message), options.ready, 'every child ready', 20_000);
   await crew.waitFor((r) => r.component === 'crew' && r.message.startsWith('metrics at '), 'the metrics endpoint');
