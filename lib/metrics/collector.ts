@@ -16,8 +16,6 @@ import { Totals, type KnownNames } from './totals.js';
 import type { InstanceFigures, QueueFigures, Snapshot } from './render.js';
 import { withTimeout } from '../util/with-timeout.js';
 
-/** How long a scrape waits for the children's answers. */
-
 /**
  * What a scrape reads of the queue (the primary's QueueAdmin, either driver, has this shape):
  * counts by job and state, and when the oldest waiting job of each job began to wait. Stated
@@ -27,6 +25,8 @@ export interface QueueDepths {
   stats(): Promise<{ jobs: Record<string, { waiting: number; active: number; delayed: number; failed: number }> }>;
   oldestWaiting(): Promise<Record<string, number | null>>;
 }
+
+/** How long a scrape waits for the children's answers. */
 export const ANSWER_MS = 1000;
 /** How long a scrape waits for the queue's depth. */
 export const QUEUE_WAIT_MS = 2000;
