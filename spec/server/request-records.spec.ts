@@ -156,7 +156,10 @@ for (const variant of ['json', 'pretty', 'json with a log file'] as const) {
     const file = path.join(tempDir(t), 'crew.log');
     const yaml = variant === 'json with a log file' ? `log:\n  transports:\n    - { type: file, filename: ${JSON.stringify(file)} }\n` : '';
     const format = variant === 'pretty' ? 'pretty' : 'json';
-    const crew = runCrew(t, ['start', '--server', '2', '--app', fixtureApp('requests'), '--port', String(port), '--config', tempConfig(t, yaml), '--log-format', format], { raw: format === 'pretty' });
+    // Round-robin (crew's choice otherwise is the kernel's): with a shared socket, the first child
+    // woken may accept all 16 connections at once, and the stream would hold one child's lines only.
+    const env = { NODE_CLUSTER_SCHED_POLICY: 'rr' };
+    const crew = runCrew(t, ['start', '--server', '2', '--app', fixtureApp('requests'), '--port', String(port), '--config', tempConfig(t, yaml), '--log-format', format], { raw: format === 'pretty', env });
     for (const tag of ['server.1', 'server.2']) await crew.waitForLine((line) => line.includes(`${tag} ready in`), `${tag} ready`);
     const sent = await flood(port);
     await stopped(crew);
