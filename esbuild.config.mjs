@@ -38,6 +38,39 @@ const jsonAsParse = {
   },
 };
 
+/**
+ * Modules a dependency loads at start but calls only on a rare road, loaded at their first call
+ * instead: the same module, the same version, only later. Each has the shape its importer uses,
+ * and nothing more. Koa's `accepts` carries its own older copy of mime-types and its MIME
+ * database (~10 ms of a server child's start), used only by `ctx.accepts('json')` and the like;
+ * `http-assert` its own http-errors, used only when `ctx.assert` fails; winston's debug output
+ * (`@dabh/diagnostics`) a colour library (~3 ms of every child's start), used only with DEBUG set.
+ */
+const LAZY = [
+  { importer: /[\\/]node_modules[\\/]accepts[\\/]/, module: 'mime-types', shape: 'module.exports = { lookup: (path) => load().lookup(path) };' },
+  { importer: /[\\/]node_modules[\\/]http-assert[\\/]/, module: 'http-errors', shape: 'module.exports = function createError() { return load().apply(this, arguments); };' },
+  { importer: /[\\/]node_modules[\\/]@dabh[\\/]diagnostics[\\/]/, module: '@so-ric/colorspace', shape: 'module.exports = function colorspace() { return load().apply(this, arguments); };' },
+];
+
+const lazyOnFirstCall = {
+  name: 'lazy-on-first-call',
+  setup(bundle) {
+    for (const [index, lazy] of LAZY.entries()) {
+      bundle.onResolve({ filter: new RegExp(`^${lazy.module}$`) }, async (args) => {
+        if (args.pluginData?.lazyReal || !lazy.importer.test(args.importer)) return undefined;
+        const real = await bundle.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { lazyReal: true } });
+        if (real.errors.length > 0) return { errors: real.errors };
+        return { path: `${lazy.module} (loaded at its first call)`, namespace: 'crew-lazy', pluginData: { index, real: real.path } };
+      });
+    }
+    bundle.onLoad({ filter: /.*/, namespace: 'crew-lazy' }, (args) => {
+      const lazy = LAZY[args.pluginData.index];
+      const contents = `let real;\nconst load = () => (real ??= require(${JSON.stringify(args.pluginData.real)}));\n${lazy.shape}\n`;
+      return { contents, loader: 'js', resolveDir: process.cwd() };
+    });
+  },
+};
+
 // Chunk names carry a content hash: clear out an earlier build's.
 rmSync('dist/bin', { recursive: true, force: true });
 
@@ -59,6 +92,6 @@ await build({
   banner: { js: "import { createRequire as __crewRequire } from 'node:module'; const require = __crewRequire(import.meta.url);" },
   // Maps are written but not linked: with --enable-source-maps a child would parse them at start.
   sourcemap: 'external',
-  plugins: [asciiHelpWidth, jsonAsParse],
+  plugins: [asciiHelpWidth, jsonAsParse, lazyOnFirstCall],
   logLevel: 'warning',
 });

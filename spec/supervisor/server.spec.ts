@@ -2,6 +2,7 @@
 // handler, N instances on one port, and a port already in use.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import net from 'node:net';
 import { runCrew } from '../helpers/crew-process.js';
 import { fixtureApp } from '../helpers/paths.js';
@@ -27,6 +28,44 @@ test('/_ping and /_health answer, each request is one record with a request id',
   assert.equal(typeof record.ms, 'number');
   assert.equal(record.instance, 1);
 });
+
+test("built-in answers are Koa's own JSON answers; Koa's roads loaded at their first use work", async (t) => {
+  const port = await freePort();
+  const crew = runCrew(t, ['start', '--server', '--app', fixtureApp('web'), '--port', String(port), '--config', tempConfig(t, '')]);
+  await crew.waitFor((r) => /server\.1 ready/.test(r.message), 'server ready');
+  // As Koa answers an object body: the same bytes, type and length, for GET and HEAD.
+  for (const method of ['GET', 'HEAD']) {
+    const ping = await send(port, method, '/_ping');
+    assert.equal(ping.status, 200);
+    assert.equal(ping.headers['content-type'], 'application/json; charset=utf-8');
+    assert.equal(ping.headers['content-length'], '11');
+    assert.equal(ping.body, method === 'GET' ? '{"ok":true}' : '');
+  }
+  const health = await get(`http://127.0.0.1:${port}/_health`);
+  assert.equal(health.headers['content-type'], 'application/json; charset=utf-8');
+  assert.equal(health.body, '{"ok":true,"checks":{}}');
+  // accepts' own mime-types, and http-assert's own http-errors.
+  assert.deepEqual((await get(`http://127.0.0.1:${port}/accepts`, { headers: { accept: 'text/html' } })).json(), { type: 'html' });
+  assert.deepEqual((await get(`http://127.0.0.1:${port}/accepts`, { headers: { accept: 'application/json' } })).json(), { type: 'json' });
+  const refused = await get(`http://127.0.0.1:${port}/assert?a=2`);
+  assert.equal(refused.status, 422);
+  assert.equal((refused.json() as { error: string }).error, 'a must be 1');
+  assert.equal(refused.headers['content-type'], 'application/json; charset=utf-8');
+  assert.equal((await get(`http://127.0.0.1:${port}/assert?a=1`)).body, 'fine');
+});
+
+function send(port: number, method: string, urlPath: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: '127.0.0.1', port, method, path: urlPath, agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
 
 test('a throwing route answers 500 with the request id, and the stack outside production', async (t) => {
   const port = await freePort();
