@@ -13,7 +13,7 @@ import { missingEnvFileWarning } from './missing-env-file.js';
 import { configSizeIssue } from './size-limit.js';
 import { isProduction } from './production.js';
 import { readLayer } from './read-layer.js';
-import { crewConfigSchema } from './schema.js';
+import { crewConfigSchema, PARSE_ONCE } from './schema.js';
 import { getAt, isPlainObject, type KeyPath } from './tree.js';
 import type { CrewConfig } from './types.js';
 
@@ -132,7 +132,7 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   if (options.overrides !== undefined) layers.push({ source: 'command line', data: options.overrides as Record<string, unknown> });
 
   const merged = layers.reduce<unknown>((acc, layer) => deepMerge(acc, layer.data), {});
-  const result = crewConfigSchema.safeParse(merged);
+  const result = crewConfigSchema.safeParse(merged, PARSE_ONCE);
   if (!result.success) throw new ConfigError(explainIssues(result.error.issues, layers, merged, crewConfigSchema));
   const origin = (keyPath: KeyPath) => {
     const layer = originOf(keyPath, layers);

@@ -166,7 +166,14 @@ export const crewConfigSchema = z.strictObject({
 // The resolved shape others code against lives in types.ts; this line keeps the two in step.
 const _check: CrewConfig = {} as z.output<typeof crewConfigSchema>;
 
+/**
+ * How a config is parsed: without zod's compiled parsers. zod compiles a parser for each object
+ * schema at its first parse (`new Function`), which pays only over many parses; crew parses a
+ * config once or twice per process, and compiling cost ~5-15 ms of every start.
+ */
+export const PARSE_ONCE = { jitless: true } as const;
+
 /** Every key at its default: what an empty config folder resolves to. */
 export function defaultConfig(): CrewConfig {
-  return crewConfigSchema.parse({});
+  return crewConfigSchema.parse({}, PARSE_ONCE);
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import os from 'node:os';
 import { describe, it } from 'node:test';
-import { crewConfigSchema, defaultConfig } from '../../lib/config/schema.js';
+import fc from 'fast-check';
+import { crewConfigSchema, defaultConfig, PARSE_ONCE } from '../../lib/config/schema.js';
 
 describe('crewConfigSchema', () => {
   it("gives SPEC's defaults for an empty config", () => {
@@ -124,5 +125,27 @@ describe('crewConfigSchema', () => {
     ]) {
       assert.equal(crewConfigSchema.safeParse(input).success, false, JSON.stringify(input));
     }
+  });
+});
+
+// crew parses configs without zod's compiled parsers (PARSE_ONCE: faster for one parse). The two
+// roads must agree on every input, valid or not, down to the issues a user is shown.
+describe('crewConfigSchema without compiled parsers', () => {
+  it('gives the same value or the same issues as the compiled parse, for random and hostile configs', () => {
+    const scalar = fc.oneof(fc.integer({ min: -5, max: 70_000 }), fc.double(), fc.string({ maxLength: 12 }), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constantFrom('8s', '100ms', 'json', 'pretty', 'warn', 'embedded', 'redis://127.0.0.1:1', '__proto__'));
+    const value = fc.letrec((tie) => ({
+      any: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('any'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('port', 'host', 'instances', 'level', 'levels', 'format', 'grace', 'url', 'driver', 'x', '__proto__', 'constructor'), tie('any'), { maxKeys: 4 })),
+    })).any;
+    const sections = fc.dictionary(fc.constantFrom('server', 'worker', 'scheduler', 'queue', 'supervisor', 'log', 'metrics', 'nodeArgs', 'components', 'settings', 'schedules', 'start', 'app', 'bogus'), value, { maxKeys: 6 });
+    fc.assert(
+      fc.property(fc.oneof(sections, value), (config) => {
+        const compiled = crewConfigSchema.safeParse(structuredClone(config));
+        const once = crewConfigSchema.safeParse(structuredClone(config), PARSE_ONCE);
+        assert.equal(once.success, compiled.success);
+        if (once.success && compiled.success) assert.deepEqual(once.data, compiled.data);
+        else assert.deepEqual(once.error?.issues, compiled.error?.issues);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
