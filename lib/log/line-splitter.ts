@@ -10,7 +10,8 @@
 // and a child that never ends a line cannot make the primary buffer without bound.
 //
 // Lines are handed out as byte ranges of the chunk they arrived in, so relaying a line needs
-// no decoding; every line handed out is valid UTF-8 (invalid bytes become U+FFFD, as a string
+// no decoding; what the splitter keeps past a push (the partial last line) is a copy, so a
+// chunk's buffer may be read into again once push() returns; every line handed out is valid UTF-8 (invalid bytes become U+FFFD, as a string
 // decoder would make them), so a formatter may copy its bytes as they are.
 
 import { isUtf8 } from 'node:buffer';
@@ -86,7 +87,7 @@ export class LineSplitter {
       from = last + 1;
     }
     if (from < chunk.length) {
-      this.tail = chunk.subarray(from);
+      this.tail = Buffer.from(chunk.subarray(from));
       if (this.tail.length > this.maxLineBytes) this.cutTail(sink);
     }
   }
@@ -147,7 +148,7 @@ export class LineSplitter {
       at = cr + 1;
     }
     if (end < buf.length) {
-      this.tail = buf.subarray(end);
+      this.tail = Buffer.from(buf.subarray(end));
       if (this.tail.length > this.maxLineBytes) this.cutTail(sink);
     }
   }

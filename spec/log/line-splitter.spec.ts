@@ -149,6 +149,38 @@ describe('LineSplitter', () => {
     }
   });
 
+  // The relay reads a child's pipe into one buffer it reads into again (lib/log/own-read-buffer.ts):
+  // whatever the splitter keeps past a push must be its own copy.
+  it('keeps nothing of a chunk past its push: the same input through one reused buffer splits the same', () => {
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const alphabet = ['a', 'b', ' ', 'é', '😀', '\n', '\n', '\r\n', '\r', 'x'.repeat(30)];
+    for (let round = 0; round < 50; round++) {
+      let input = '';
+      for (let i = 0; i < 300; i++) input += alphabet[random(alphabet.length)];
+      const bytes = Buffer.from(input);
+      const reused = Buffer.alloc(64);
+      const splitter = new LineSplitter(48);
+      const pieces: string[] = [];
+      const sink = (buf: Buffer, start: number, end: number): void => {
+        pieces.push(buf.toString('utf8', start, end));
+      };
+      for (let at = 0; at < bytes.length; ) {
+        const size = Math.min(1 + random(60), bytes.length - at);
+        bytes.copy(reused, 0, at, at + size);
+        splitter.push(reused.subarray(0, size), sink);
+        // The next read overwrites the buffer.
+        reused.fill(0x23);
+        at += size;
+      }
+      splitter.end(sink);
+      assert.deepEqual(pieces, texts(split([bytes], 48)), `round ${round}: ${JSON.stringify(input)}`);
+    }
+  });
+
   it('refuses a limit that cannot hold one character', () => {
     assert.throws(() => new LineSplitter(3), /at least 4 bytes.*got 3/);
     assert.throws(() => new LineSplitter(1.5), /got 1.5/);
