@@ -5,6 +5,8 @@
 //   when the stream ends, and the returned promise resolves only after both streams ended and
 //   all their lines went to the Output, so a child's last words precede the record of its exit.
 // - One Output.write per chunk read, not per line: a flood costs a few syscalls per 64 KiB.
+//   A child's pipe is read into a buffer of the relay's own (./own-read-buffer.ts): no buffer
+//   is made per read, and what outlives a read (a partial line, a held stderr line) is copied.
 // - Backpressure: when the Output says it is behind, the stream is paused (the child then
 //   blocks on its full pipe) and resumed on 'drain'; nothing is buffered without bound.
 // - A stack trace on stderr stays one record: a stderr line is held back briefly, and the
@@ -24,6 +26,7 @@ import { tagText, type Tags } from './tags.js';
 import { markPrefix, RECORD_SEPARATOR } from './own-record-mark.js';
 import { clockTime, isoTime } from './time.js';
 import { visible } from './visible.js';
+import { readIntoOwnBuffer } from './own-read-buffer.js';
 
 export interface RelayOptions {
   stdout: Readable | null;
@@ -86,12 +89,9 @@ class StreamRelay {
   private paused = false;
   private ended = false;
   private finish!: () => void;
+  private readonly stream: Readable;
 
-  constructor(
-    private readonly stream: Readable,
-    name: StreamName,
-    options: RelayOptions,
-  ) {
+  constructor(stream: Readable, name: StreamName, options: RelayOptions) {
     this.name = name;
     this.tags = options.tags;
     this.count = options.lineCount ?? { lines: 0 };
@@ -104,12 +104,21 @@ class StreamRelay {
     this.group = name === 'stderr';
     this.groupIdleMs = options.groupIdleMs ?? DEFAULT_GROUP_IDLE_MS;
     this.done = new Promise((resolve) => (this.finish = resolve));
-    stream.on('data', this.onData);
-    stream.once('end', this.onEnd);
+    const own = readIntoOwnBuffer(stream, this.onOwnRead);
+    this.stream = own?.socket ?? stream;
+    if (own === undefined) this.stream.on('data', this.onData);
+    this.stream.once('end', this.onEnd);
     // A destroyed stream may close without 'end'; what it delivered is still relayed.
-    stream.once('close', this.onEnd);
-    stream.on('error', this.onError);
+    this.stream.once('close', this.onEnd);
+    this.stream.on('error', this.onError);
+    for (const chunk of own?.early ?? []) this.onData(chunk);
   }
+
+  // A read into the own buffer: relayed before the buffer is read into again.
+  private readonly onOwnRead = (bytes: Buffer): boolean => {
+    this.onData(bytes);
+    return !this.paused;
+  };
 
   private readonly onData = (chunk: Buffer | string): void => {
     this.now = Date.now();
@@ -187,9 +196,10 @@ class StreamRelay {
     this.release();
     // A JSON record stands alone; any other whole line may be the head of a stack trace.
     if (part === WHOLE && buf[start] !== 0x7b /* { */) {
-      this.heldBuf = buf;
-      this.heldStart = start;
-      this.heldEnd = end;
+      // Held past this read: a copy, as the read's buffer is read into again.
+      this.heldBuf = Buffer.from(buf.subarray(start, end));
+      this.heldStart = 0;
+      this.heldEnd = end - start;
     } else {
       this.add(buf, start, end, part);
     }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -93,6 +94,39 @@ describe('relayChild', () => {
     checkFlood(parse(capture), count, child.pid ?? 0);
   });
 
+  it('relays what a child wrote before its relay was attached, then the rest, once and in order', async (t) => {
+    const count = 20_000;
+    const child = node(t, FLOOD, [String(count)]);
+    // Node's socket for the pipe starts reading at once: wait until it holds some of the flood,
+    // so the relay finds bytes already read when it takes the pipe over.
+    await new Promise<void>((resolve) => {
+      const poll = () => ((child.stdout?.readableLength ?? 0) > 0 && (child.stderr?.readableLength ?? 0) > 0 ? resolve() : setTimeout(poll, 5));
+      poll();
+    });
+    const capture = new Capture();
+    const output = new Output(capture);
+    const formatter = createFormatter({ format: 'json', color: false });
+    await relayChild({ stdout: child.stdout, stderr: child.stderr, tags: { ...tags, pid: child.pid ?? 0 }, formatter, output });
+    await output.flush();
+    assert.equal(await exited(child), 0);
+    checkFlood(parse(capture), count, child.pid ?? 0);
+  });
+
+  it("holds a child's stderr line across reads of its pipe until its stack trace follows", async (t) => {
+    // Two writes 50 ms apart reach the relay as two reads of the same own buffer: the held line
+    // must be a copy, or the second read overwrites it.
+    const child = node(t, "process.stderr.write('Error: held\\n'); setTimeout(() => process.stderr.write('    at later (x.js:1:2)\\nnext\\n'), 50);");
+    const capture = new Capture();
+    const output = new Output(capture);
+    const formatter = createFormatter({ format: 'json', color: false });
+    await relayChild({ stdout: child.stdout, stderr: child.stderr, tags: { ...tags, pid: child.pid ?? 0 }, formatter, output, groupIdleMs: 5000 });
+    await output.flush();
+    assert.deepEqual(
+      parse(capture).map((record) => record.message),
+      ['Error: held\n    at later (x.js:1:2)', 'next'],
+    );
+  });
+
   it('keeps lines of several children whole when they share one output', async (t) => {
     const count = 30_000;
     const children = [1, 2, 3, 4].map(() => node(t, FLOOD, [String(count)]));
@@ -112,8 +146,17 @@ describe('relayChild', () => {
     const capture = new Capture(1, 16 * 1024);
     const output = new Output(capture);
     const formatter = createFormatter({ format: 'pretty', color: false, tagWidth: 8 });
+    // The relay reads the child's pipe through a socket of its own (lib/log/own-read-buffer.ts):
+    // the pause is seen on sockets at large.
     let paused = 0;
-    child.stdout?.on('pause', () => paused++);
+    const pause = net.Socket.prototype.pause;
+    net.Socket.prototype.pause = function (this: net.Socket) {
+      paused++;
+      return pause.call(this);
+    };
+    t.after(() => {
+      net.Socket.prototype.pause = pause;
+    });
     await relayChild({ stdout: child.stdout, stderr: child.stderr, tags: { ...tags, pid: child.pid ?? 0 }, formatter, output });
     await output.flush();
     assert.ok(paused > 0, 'the child stream was paused');
