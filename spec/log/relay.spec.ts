@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -81,35 +83,30 @@ function checkFlood(records: Record[], count: number, pid: number): void {
   assert.equal(lastWords, 1, 'the partial last line was flushed at exit');
 }
 
+/** Relays a FLOOD child of `count` lines a stream, in json, and checks every line arrived. */
+async function relayFlood(child: ChildProcess, count: number): Promise<void> {
+  const capture = new Capture();
+  const output = new Output(capture);
+  const formatter = createFormatter({ format: 'json', color: false });
+  await relayChild({ stdout: child.stdout, stderr: child.stderr, tags: { ...tags, pid: child.pid ?? 0 }, formatter, output });
+  await output.flush();
+  assert.equal(await exited(child), 0);
+  checkFlood(parse(capture), count, child.pid ?? 0);
+}
+
 describe('relayChild', () => {
   it('relays a real child flood: every line once, whole, in order, and the last words', async (t) => {
     const count = 200_000;
-    const child = node(t, FLOOD, [String(count)]);
-    const capture = new Capture();
-    const output = new Output(capture);
-    const formatter = createFormatter({ format: 'json', color: false });
-    await relayChild({ stdout: child.stdout, stderr: child.stderr, tags: { ...tags, pid: child.pid ?? 0 }, formatter, output });
-    await output.flush();
-    assert.equal(await exited(child), 0);
-    checkFlood(parse(capture), count, child.pid ?? 0);
+    await relayFlood(node(t, FLOOD, [String(count)]), count);
   });
 
   it('relays what a child wrote before its relay was attached, then the rest, once and in order', async (t) => {
     const count = 20_000;
     const child = node(t, FLOOD, [String(count)]);
-    // Node's socket for the pipe starts reading at once: wait until it holds some of the flood,
-    // so the relay finds bytes already read when it takes the pipe over.
-    await new Promise<void>((resolve) => {
-      const poll = () => ((child.stdout?.readableLength ?? 0) > 0 && (child.stderr?.readableLength ?? 0) > 0 ? resolve() : setTimeout(poll, 5));
-      poll();
-    });
-    const capture = new Capture();
-    const output = new Output(capture);
-    const formatter = createFormatter({ format: 'json', color: false });
-    await relayChild({ stdout: child.stdout, stderr: child.stderr, tags: { ...tags, pid: child.pid ?? 0 }, formatter, output });
-    await output.flush();
-    assert.equal(await exited(child), 0);
-    checkFlood(parse(capture), count, child.pid ?? 0);
+    // Node's socket for the pipe starts reading at once: wait until each holds some of the
+    // flood, so the relay finds bytes already read when it takes the pipe over.
+    await Promise.all([once(child.stdout!, 'readable'), once(child.stderr!, 'readable')]);
+    await relayFlood(child, count);
   });
 
   it("holds a child's stderr line across reads of its pipe until its stack trace follows", async (t) => {
