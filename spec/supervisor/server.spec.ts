@@ -2,7 +2,6 @@
 // handler, N instances on one port, and a port already in use.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import net from 'node:net';
 import { runCrew } from '../helpers/crew-process.js';
 import { fixtureApp } from '../helpers/paths.js';
@@ -34,8 +33,8 @@ test("built-in answers are Koa's own JSON answers; Koa's roads loaded at their f
   const crew = runCrew(t, ['start', '--server', '--app', fixtureApp('web'), '--port', String(port), '--config', tempConfig(t, '')]);
   await crew.waitFor((r) => /server\.1 ready/.test(r.message), 'server ready');
   // As Koa answers an object body: the same bytes, type and length, for GET and HEAD.
-  for (const method of ['GET', 'HEAD']) {
-    const ping = await send(port, method, '/_ping');
+  for (const method of ['GET', 'HEAD'] as const) {
+    const ping = await get(`http://127.0.0.1:${port}/_ping`, { method });
     assert.equal(ping.status, 200);
     assert.equal(ping.headers['content-type'], 'application/json; charset=utf-8');
     assert.equal(ping.headers['content-length'], '11');
@@ -53,19 +52,6 @@ test("built-in answers are Koa's own JSON answers; Koa's roads loaded at their f
   assert.equal(refused.headers['content-type'], 'application/json; charset=utf-8');
   assert.equal((await get(`http://127.0.0.1:${port}/assert?a=1`)).body, 'fine');
 });
-
-function send(port: number, method: string, urlPath: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port, method, path: urlPath, agent: false }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
-    });
-    request.on('error', reject);
-    request.end();
-  });
-}
 
 test('a throwing route answers 500 with the request id, and the stack outside production', async (t) => {
   const port = await freePort();
