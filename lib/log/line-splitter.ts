@@ -10,9 +10,10 @@
 // and a child that never ends a line cannot make the primary buffer without bound.
 //
 // Lines are handed out as byte ranges of the chunk they arrived in, so relaying a line needs
-// no decoding; what the splitter keeps past a push (the partial last line) is a copy, so a
-// chunk's buffer may be read into again once push() returns; every line handed out is valid UTF-8 (invalid bytes become U+FFFD, as a string
-// decoder would make them), so a formatter may copy its bytes as they are.
+// no decoding. What the splitter keeps past a push (the partial last line) is a copy, so a
+// chunk's buffer may be read into again once push() returns. Every line handed out is valid
+// UTF-8 (invalid bytes become U+FFFD, as a string decoder would make them), so a formatter may
+// copy its bytes as they are.
 
 import { isUtf8 } from 'node:buffer';
 
