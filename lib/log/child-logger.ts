@@ -53,6 +53,30 @@ const errorFields = winston.format((info) => {
   return info;
 });
 
+const SPLAT = Symbol.for('splat');
+const FORMAT_TOKEN = /%[scdjifoO%]/;
+
+// winston reads a message with `%s`, `%d`, … in it as a format string, and then keeps the call's
+// fields only for a splat format, which this logger has not: `logger.error(`failed: ${text}`,
+// { requestId })` would lose its fields whenever the text holds a `%`. They are put back as
+// winston puts them for any other message (its message and stack too, for an Error).
+const keptFields = winston.format((info) => {
+  const record = info as Info;
+  const splat = record[SPLAT];
+  const fields: unknown = Array.isArray(splat) ? splat[0] : undefined;
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields) || typeof record.message !== 'string') return info;
+  const given = fields as Record<string, unknown>;
+  const extra = typeof given.message === 'string' && given.message !== '' ? ` ${given.message}` : '';
+  // winston has merged the fields itself when the call's own message had no token.
+  const own = extra !== '' && record.message.endsWith(extra) ? record.message.slice(0, -extra.length) : record.message;
+  if (!FORMAT_TOKEN.test(own)) return info;
+  for (const key of Object.keys(given)) if (key !== 'level' && key !== 'message' && !Object.hasOwn(record, key)) record[key] = given[key];
+  record.message = `${record.message}${extra}`;
+  if (given.stack !== undefined && !Object.hasOwn(record, 'stack')) record.stack = given.stack;
+  if (given.cause !== undefined && !Object.hasOwn(record, 'cause')) record.cause = given.cause;
+  return info;
+});
+
 // winston's own JSON (cycles as "[Circular]", bigints as strings), with a depth limit.
 const json = winston.format.json({ maximumDepth: MAX_DEPTH });
 
@@ -133,7 +157,7 @@ export function createChildLogger(options: ChildLoggerOptions): winston.Logger {
     level: options.level,
     levels: winston.config.npm.levels,
     defaultMeta: options.defaultMeta,
-    format: winston.format.combine(winston.format.errors({ stack: true }), errorFields(), contract()),
+    format: winston.format.combine(keptFields(), winston.format.errors({ stack: true }), errorFields(), contract()),
     transports: [new LineTransport(options.stream ?? process.stdout, options.recordMark === undefined ? '' : markPrefix(options.recordMark))],
   });
 }
