@@ -138,9 +138,13 @@ export function metricsEnabled(): boolean {
   return series !== undefined;
 }
 
-/** One request answered: its method, status, the route the app's router named (if any) and its duration. */
-export function observeRequest(method: string, status: number, route: unknown, ms: number): void {
+/** A request arrived: counted for `crew status`, whether metrics are on or not. */
+export function countRequest(): void {
   counters.requests += 1;
+}
+
+/** One request answered, for the metrics: its method, status, the route the app's router named (if any) and its duration. */
+export function observeRequest(method: string, status: number, route: unknown, ms: number): void {
   if (series !== undefined) series.request(method, status, route, ms);
 }
 

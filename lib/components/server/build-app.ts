@@ -1,5 +1,5 @@
 // Builds the Koa app crew owns: request ids, the request record, the one error path, the
-// built-in routes, and `Connection: close` while draining. The app's own `server(app, ctx)`
+// built-in routes, and `Connection: close` on requests begun while draining. The app's own `server(app, ctx)`
 // mounts its routes after these.
 //
 // The record of each request is made when the app's middleware is done with it, before Koa
@@ -9,14 +9,15 @@
 // its record made, and it reaches the log stream whichever way the process later exits, except
 // a SIGKILL within the batch window; while draining, when the primary's kill at the deadline
 // may come, each record is written at once.
+import type { Socket } from 'node:net';
 import Koa from 'koa';
 import type { AppDefinition, CrewContext } from '../../app/types.js';
 import { createOwnRecordWriter } from '../../log/own-record-writer.js';
-import { requestIdFrom, requestIdHeader } from './request-id.js';
+import { newRequestId, requestIdFrom, requestIdHeader } from './request-id.js';
 import { requestRecordMembers } from './request-record.js';
 import { runHealthChecks } from './health.js';
 import { isProduction } from '../../config/production.js';
-import { metricsEnabled, observeRequest } from '../../metrics/recorder.js';
+import { countRequest, metricsEnabled, observeRequest } from '../../metrics/recorder.js';
 
 export interface BuildOptions {
   app: AppDefinition;
@@ -31,7 +32,7 @@ export interface BuildOptions {
 export function buildKoaApp({ app, ctx, isDraining, checks, recordMark }: BuildOptions): Koa {
   const koa = new Koa();
   const records = createOwnRecordWriter(ctx.logger, process.stdout, recordMark);
-  // Errors are logged once by the handler below, not by Koa's default console printer.
+  // Errors are logged once by the error path below, not by Koa's default console printer.
   koa.silent = true;
   const production = isProduction(ctx.env, process.env);
 
@@ -39,7 +40,7 @@ export function buildKoaApp({ app, ctx, isDraining, checks, recordMark }: BuildO
   // Metrics are switched on before the component starts (lib/child/main.ts) and stay as they are.
   const metrics = metricsEnabled();
 
-  /** The one error path: the error's answer, with the request's id; a 5xx is logged once. */
+  /** The error's answer, with the request's id, set on the context; a 5xx is logged once. */
   const fail = (kctx: Koa.Context, requestId: string, error: unknown): void => {
     const err = error instanceof Error ? error : new Error(String(error));
     const status = numberOr((err as { status?: unknown }).status, 500);
@@ -56,64 +57,109 @@ export function buildKoaApp({ app, ctx, isDraining, checks, recordMark }: BuildO
     if (status >= 500) ctx.logger.error(`${kctx.method} ${kctx.path} failed: ${err.message}`, { requestId, stack: err.stack });
   };
 
-  /** Once the app is done with a request, before Koa writes the response: count it, record it. */
-  const finish = (kctx: Koa.Context, requestId: string, started: number, recording: boolean): void => {
-    // Set again: the handler may have run while the drain began.
-    const draining = isDraining();
-    if (draining) kctx.set('Connection', 'close');
-    const ms = started > 0 ? Math.round((performance.now() - started) * 10) / 10 : 0;
+  /** The answer when the error itself could not be read. */
+  const failPlainly = (kctx: Koa.Context, requestId: string): void => {
+    kctx.status = 500;
+    json(kctx, JSON.stringify({ error: 'Internal Server Error', requestId }));
+    ctx.logger.error(`${kctx.method} ${kctx.path} failed with an error that could not be read`, { requestId });
+  };
+
+  /** Once the app is done with a timed request, before Koa writes the response: its metrics, its record. Once per request. */
+  const finish = (kctx: Koa.Context, timing: Timing): void => {
+    if (timing.done) return;
+    timing.done = true;
+    const ms = Math.round((performance.now() - timing.started) * 10) / 10;
     // The route the app's router named (@koa/router's `_matchedRoute`), never the raw path.
     observeRequest(kctx.method, kctx.status, (kctx as { _matchedRoute?: unknown })._matchedRoute, ms);
-    if (recording) {
-      records.writeJson('info', requestRecordMembers(kctx.method, kctx.path, kctx.status, ms, requestId));
-      if (draining) records.flush();
+    if (timing.recording) {
+      records.writeJson('info', requestRecordMembers(kctx.method, kctx.path, kctx.status, ms, timing.requestId));
+      // While draining, the primary's kill at the deadline may come: the record is written now.
+      if (isDraining()) records.flush();
     }
   };
 
   // One middleware, not one per duty: every layer of Koa's chain is a promise and a bound
-  // function more per request. Not an async function either: its ending is attached to the
-  // promise of the rest of the chain with one `then`, without an async function's suspend and
-  // resume (measured with the raw header reading below: docs/benchmarks.md, "At 682095d").
+  // function more per request. Not an async function either. With neither a record nor metrics
+  // to make, nothing is attached to the rest of the chain at all: the ending of a request costs
+  // a promise and a turn of the microtask queue (~2% of a hello-world request, measured:
+  // docs/benchmarks.md, "The ending left off"). A failed chain goes to Koa's ctx.onerror,
+  // which is crew's below, the one error path whether the ending is attached or not.
   koa.use((kctx, next) => {
-    const recording = records.enabled('info');
-    // A request's duration is for its record and its histogram; with neither, no clock is read.
-    const started = recording || metrics ? performance.now() : 0;
+    countRequest();
     const requestId = requestIdFrom(requestIdHeader(kctx.req.rawHeaders));
     kctx.state.requestId = requestId;
+    const tags = kctx as Tagged;
+    tags[REQUEST_ID] = requestId;
     // Straight to Node: nothing is sent yet, and Koa's set() builds arrays of entries per call.
     kctx.res.setHeader('X-Request-Id', requestId);
+    // A request begun while draining; one already on its way is told by the drain (./http-drain.ts).
     if (isDraining()) kctx.set('Connection', 'close');
-    let answer: unknown;
-    try {
-      const route = builtIns(kctx);
-      answer = route ? route(kctx) : next();
-    } catch (error) {
-      try {
-        fail(kctx, requestId, error);
-      } finally {
-        finish(kctx, requestId, started, recording);
-      }
-      return undefined;
-    }
+    const recording = records.enabled('info');
+    const route = builtIns(kctx);
+    // A request's duration is for its record and its histogram; with neither, no clock is read.
+    if (!recording && !metrics) return route ? route(kctx) : next();
+    const timing: Timing = { requestId, started: performance.now(), recording, done: false };
+    tags[TIMING] = timing;
+    const answer = route ? route(kctx) : next();
     if (!(answer instanceof Promise)) {
-      finish(kctx, requestId, started, recording);
+      finish(kctx, timing);
       return undefined;
     }
-    return answer.then(
-      () => finish(kctx, requestId, started, recording),
-      (error: unknown) => {
-        // Recorded and counted even should the error's answer itself fail.
-        try {
-          fail(kctx, requestId, error);
-        } finally {
-          finish(kctx, requestId, started, recording);
-        }
-      },
-    );
+    return answer.then(() => finish(kctx, timing));
   });
+
+  // Koa hands ctx.onerror every error of a request: the chain's (a throw or a rejection,
+  // whatever was thrown, null included), its answer's failing to be written, and, through
+  // on-finished, the end of the response (null) or its socket's error. The chain's and the
+  // answer's are crew's to answer; the socket's stay Koa's (nothing to answer, the client is
+  // gone, and an app's own `app.on('error')` still hears of it).
+  const koaOnError = koa.context.onerror;
+  koa.context.onerror = function crewOnError(this: Koa.Context, error: unknown): void {
+    const answerable = !this.headerSent && this.writable;
+    if (error == null && !answerable) return;
+    const socket = this.req.socket as (Socket & { errored?: unknown }) | null;
+    if (error != null && socket?.errored === error) {
+      koaOnError.call(this, error as Error);
+      return;
+    }
+    const tags = this as Tagged;
+    const requestId = tags[REQUEST_ID] ?? newRequestId();
+    // Recorded and counted even should the error's answer itself fail; and answered even then,
+    // plainly: whatever the app threw (an object whose getters throw, a status Koa refuses), this
+    // handler must not throw, as nothing after it would answer the request.
+    try {
+      try {
+        fail(this, requestId, error);
+      } catch {
+        failPlainly(this, requestId);
+      }
+    } finally {
+      const timing = tags[TIMING];
+      if (timing !== undefined) finish(this, timing);
+    }
+    // Written as Koa's own answer for a string body would be; an app that took the response
+    // over (`ctx.respond = false`) writes it itself.
+    if (answerable && this.respond !== false) {
+      if (this.method === 'HEAD') this.res.end();
+      else this.res.end(this.body as string);
+    }
+  };
 
   return koa;
 }
+
+/** What crew keeps on a request's context, under symbols no app reads. */
+const REQUEST_ID = Symbol('crew request id');
+const TIMING = Symbol('crew request timing');
+
+interface Timing {
+  requestId: string;
+  started: number;
+  recording: boolean;
+  done: boolean;
+}
+
+type Tagged = Koa.Context & { [REQUEST_ID]?: string; [TIMING]?: Timing };
 
 type Route = (kctx: Koa.Context) => void | Promise<void>;
 
@@ -167,5 +213,5 @@ function bindChecks(app: AppDefinition, ctx: CrewContext): Record<string, () => 
 }
 
 function numberOr(value: unknown, fallback: number): number {
-  return typeof value === 'number' && value >= 400 && value < 600 ? value : fallback;
+  return Number.isInteger(value) && (value as number) >= 400 && (value as number) < 600 ? (value as number) : fallback;
 }

@@ -1,6 +1,8 @@
 // Graceful close of an HTTP server without failing a request that is on its way. It promises:
-// - once draining, every response carries `Connection: close` (build-app.ts asks `draining`),
-//   so a connection that sends a request is closed by Node right after that response;
+// - once draining, every response carries `Connection: close`, so a connection that sends a
+//   request is closed by Node right after that response: a request begun later is told so by
+//   build-app.ts, which asks `draining`; one on its way, whose response has not begun, by the
+//   drain itself as it begins (Node keeps a connection's response in flight on its socket);
 // - a connection idle at the drain is closed only once it has stayed idle for IDLE_CLOSE_MS
 //   (or at the deadline): closing a keep-alive socket the moment it looks idle races the
 //   client's next request, already on the wire — under load a busy socket is idle for
@@ -8,7 +10,7 @@
 // - at the deadline, whatever is left is closed, and close() resolves once every connection is.
 // Node's http `server.close()` closes idle connections at once (the race above), so accepting
 // stops through net.Server's own close instead.
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import net, { type Socket } from 'node:net';
 
 /** How long a connection must have been seen idle before it is closed: no request can still be on its way. */
@@ -23,9 +25,13 @@ export interface Drain {
   close(deadline: number): Promise<void>;
 }
 
-/** A response is pending on the socket (Node's own test in closeIdleConnections). */
+/** The response pending on the socket, if any (Node's own test in closeIdleConnections). */
+function pending(socket: Socket): ServerResponse | undefined {
+  return (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
+}
+
 function busy(socket: Socket): boolean {
-  return Boolean((socket as Socket & { _httpMessage?: unknown })._httpMessage);
+  return pending(socket) !== undefined;
 }
 
 export function createDrain(server: Server): Drain {
@@ -42,6 +48,10 @@ export function createDrain(server: Server): Drain {
     if (draining) return;
     draining = true;
     net.Server.prototype.close.call(server, () => closed());
+    for (const socket of sockets) {
+      const response = pending(socket);
+      if (response !== undefined && !response.headersSent) response.setHeader('Connection', 'close');
+    }
   };
   return {
     get draining() {
