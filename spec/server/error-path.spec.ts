@@ -41,13 +41,21 @@ interface Harness {
   close(): Promise<void>;
 }
 
-async function harness(): Promise<Harness> {
+/** `appOnError`: the app sets a ctx.onerror of its own, as koa-onerror does. */
+async function harness(appOnError = false): Promise<Harness> {
   const kept = new Kept();
   // `warn`: the server's request records are off, as with `log: { levels: { server: warn } }`.
   const logger = createChildLogger({ level: 'warn', stream: kept });
   const ctx = { logger, env: 'development', component: 'server', instance: 1 } as unknown as CrewContext;
   const thrown: Harness['thrown'] = { value: undefined, how: 'sync' };
   const koa = buildKoaApp({ app: {}, ctx, isDraining: () => drain.draining, checks: {} });
+  if (appOnError) {
+    koa.context.onerror = function (this: Koa.Context, error: unknown) {
+      if (error == null || this.headerSent) return;
+      this.status = 418;
+      this.res.end('the app answered');
+    };
+  }
   let release: (() => void) | undefined;
   let held!: () => void;
   const holding = new Promise<void>((resolve) => (held = resolve));
@@ -126,43 +134,51 @@ function expectedStatus(value: unknown): number {
   return Number.isInteger(status) && (status as number) >= 400 && (status as number) < 600 ? (status as number) : 500;
 }
 
+const answersEveryThrow = (h: () => Harness) => async () => {
+  await fc.assert(
+    fc.asyncProperty(thrownValue, fc.constantFrom<Throw>('sync', 'async', 'later'), fc.constantFrom<'GET' | 'HEAD'>('GET', 'HEAD'), async (value, how, method) => {
+      const { url, kept, thrown } = h();
+      thrown.value = value;
+      thrown.how = how;
+      const before = kept.lines.length;
+      const reply = await get(`${url}/throw`, { method });
+      const id = reply.headers['x-request-id'];
+      assert.equal(typeof id, 'string');
+      const status = expectedStatus(value);
+      assert.equal(reply.status, status);
+      assert.equal(reply.headers['content-type'], 'application/json; charset=utf-8');
+      if (method === 'GET') {
+        const body = reply.json() as { error: string; requestId: string };
+        assert.equal(body.requestId, id);
+        assert.equal(typeof body.error, 'string');
+        if (status >= 500) assert.equal(body.error, 'Internal Server Error');
+        assert.equal(Number(reply.headers['content-length']), Buffer.byteLength(reply.body));
+      } else {
+        assert.equal(reply.body, '');
+      }
+      const logged = kept.lines.slice(before).filter((line) => line.level === 'error');
+      assert.equal(logged.length, status >= 500 ? 1 : 0, `errors logged: ${JSON.stringify(logged)}`);
+      if (status >= 500) assert.equal(logged[0]!.requestId, id);
+    }),
+    { numRuns: 300 },
+  );
+};
+
 describe('the error path with request records and metrics off', () => {
   let h: Harness;
+  let withAppOnError: Harness;
   before(async () => {
     h = await harness();
+    withAppOnError = await harness(true);
   });
   after(async () => {
     await h.close();
+    await withAppOnError.close();
   });
 
-  it('answers whatever the app throws, however, once, as JSON with the request id; a 5xx is logged once', async () => {
-    await fc.assert(
-      fc.asyncProperty(thrownValue, fc.constantFrom<Throw>('sync', 'async', 'later'), fc.constantFrom<'GET' | 'HEAD'>('GET', 'HEAD'), async (value, how, method) => {
-        h.thrown.value = value;
-        h.thrown.how = how;
-        const before = h.kept.lines.length;
-        const reply = await get(`${h.url}/throw`, { method });
-        const id = reply.headers['x-request-id'];
-        assert.equal(typeof id, 'string');
-        const status = expectedStatus(value);
-        assert.equal(reply.status, status);
-        assert.equal(reply.headers['content-type'], 'application/json; charset=utf-8');
-        if (method === 'GET') {
-          const body = reply.json() as { error: string; requestId: string };
-          assert.equal(body.requestId, id);
-          assert.equal(typeof body.error, 'string');
-          if (status >= 500) assert.equal(body.error, 'Internal Server Error');
-          assert.equal(Number(reply.headers['content-length']), Buffer.byteLength(reply.body));
-        } else {
-          assert.equal(reply.body, '');
-        }
-        const logged = h.kept.lines.slice(before).filter((line) => line.level === 'error');
-        assert.equal(logged.length, status >= 500 ? 1 : 0, `errors logged: ${JSON.stringify(logged)}`);
-        if (status >= 500) assert.equal(logged[0]!.requestId, id);
-      }),
-      { numRuns: 300 },
-    );
-  });
+  it('answers whatever the app throws, however, once, as JSON with the request id; a 5xx is logged once', answersEveryThrow(() => h));
+
+  it("answers so too when the app set a ctx.onerror of its own (koa-onerror's way)", answersEveryThrow(() => withAppOnError));
 
   it('leaves a failing socket to Koa: no 5xx logged, the app hears of it on its error event', async () => {
     const heard = new Promise<Error>((resolve) => h.koa.once('error', resolve));

@@ -64,10 +64,20 @@ export function buildKoaApp({ app, ctx, isDraining, checks, recordMark }: BuildO
     ctx.logger.error(`${kctx.method} ${kctx.path} failed with an error that could not be read`, { requestId });
   };
 
-  /** Once the app is done with a timed request, before Koa writes the response: its metrics, its record. Once per request. */
+  /**
+   * The error's answer set on the context, whatever was thrown: read plainly when it cannot be
+   * read (an object whose getters throw, a status Koa refuses), as this must not throw.
+   */
+  const failed = (kctx: Koa.Context, requestId: string, error: unknown): void => {
+    try {
+      fail(kctx, requestId, error);
+    } catch {
+      failPlainly(kctx, requestId);
+    }
+  };
+
+  /** Once the app is done with a timed request, before Koa writes the response: its metrics, its record. */
   const finish = (kctx: Koa.Context, timing: Timing): void => {
-    if (timing.done) return;
-    timing.done = true;
     const ms = Math.round((performance.now() - timing.started) * 10) / 10;
     // The route the app's router named (@koa/router's `_matchedRoute`), never the raw path.
     observeRequest(kctx.method, kctx.status, (kctx as { _matchedRoute?: unknown })._matchedRoute, ms);
@@ -78,43 +88,13 @@ export function buildKoaApp({ app, ctx, isDraining, checks, recordMark }: BuildO
     }
   };
 
-  // One middleware, not one per duty: every layer of Koa's chain is a promise and a bound
-  // function more per request. Not an async function either. With neither a record nor metrics
-  // to make, nothing is attached to the rest of the chain at all: the ending of a request costs
-  // a promise and a turn of the microtask queue (~2% of a hello-world request, measured:
-  // docs/benchmarks.md, "The ending left off"). A failed chain goes to Koa's ctx.onerror,
-  // which is crew's below, the one error path whether the ending is attached or not.
-  koa.use((kctx, next) => {
-    countRequest();
-    const requestId = requestIdFrom(requestIdHeader(kctx.req.rawHeaders));
-    kctx.state.requestId = requestId;
-    const tags = kctx as Tagged;
-    tags[REQUEST_ID] = requestId;
-    // Straight to Node: nothing is sent yet, and Koa's set() builds arrays of entries per call.
-    kctx.res.setHeader('X-Request-Id', requestId);
-    // A request begun while draining; one already on its way is told by the drain (./http-drain.ts).
-    if (isDraining()) kctx.set('Connection', 'close');
-    const recording = records.enabled('info');
-    const route = builtIns(kctx);
-    // A request's duration is for its record and its histogram; with neither, no clock is read.
-    if (!recording && !metrics) return route ? route(kctx) : next();
-    const timing: Timing = { requestId, started: performance.now(), recording, done: false };
-    tags[TIMING] = timing;
-    const answer = route ? route(kctx) : next();
-    if (!(answer instanceof Promise)) {
-      finish(kctx, timing);
-      return undefined;
-    }
-    return answer.then(() => finish(kctx, timing));
-  });
-
-  // Koa hands ctx.onerror every error of a request: the chain's (a throw or a rejection,
-  // whatever was thrown, null included), its answer's failing to be written, and, through
-  // on-finished, the end of the response (null) or its socket's error. The chain's and the
-  // answer's are crew's to answer; the socket's stay Koa's (nothing to answer, the client is
-  // gone, and an app's own `app.on('error')` still hears of it).
+  // Koa hands ctx.onerror every error of a request that the chain did not handle: the chain's
+  // own (a throw or a rejection, whatever was thrown, null included), its answer's failing to
+  // be written, and, through on-finished, the end of the response (null) or its socket's error.
+  // The first two are crew's to answer; the socket's stay Koa's (nothing to answer, the client
+  // is gone, and an app's own `app.on('error')` still hears of it).
   const koaOnError = koa.context.onerror;
-  koa.context.onerror = function crewOnError(this: Koa.Context, error: unknown): void {
+  const crewOnError = function (this: Koa.Context, error: unknown): void {
     const answerable = !this.headerSent && this.writable;
     if (error == null && !answerable) return;
     const socket = this.req.socket as (Socket & { errored?: unknown }) | null;
@@ -122,21 +102,7 @@ export function buildKoaApp({ app, ctx, isDraining, checks, recordMark }: BuildO
       koaOnError.call(this, error as Error);
       return;
     }
-    const tags = this as Tagged;
-    const requestId = tags[REQUEST_ID] ?? newRequestId();
-    // Recorded and counted even should the error's answer itself fail; and answered even then,
-    // plainly: whatever the app threw (an object whose getters throw, a status Koa refuses), this
-    // handler must not throw, as nothing after it would answer the request.
-    try {
-      try {
-        fail(this, requestId, error);
-      } catch {
-        failPlainly(this, requestId);
-      }
-    } finally {
-      const timing = tags[TIMING];
-      if (timing !== undefined) finish(this, timing);
-    }
+    failed(this, (this as Tagged)[REQUEST_ID] ?? newRequestId(), error);
     // Written as Koa's own answer for a string body would be; an app that took the response
     // over (`ctx.respond = false`) writes it itself.
     if (answerable && this.respond !== false) {
@@ -144,22 +110,75 @@ export function buildKoaApp({ app, ctx, isDraining, checks, recordMark }: BuildO
       else this.res.end(this.body as string);
     }
   };
+  koa.context.onerror = crewOnError;
+
+  // One middleware, not one per duty: every layer of Koa's chain is a promise and a bound
+  // function more per request. Not an async function either.
+  //
+  // Two roads, one answer. When there is nothing to do once the app is done (no record, no
+  // metrics) and crew's ctx.onerror is in place, the app's chain is returned as it is, and a
+  // failed chain reaches crew's ctx.onerror: the ending a request would otherwise get costs a
+  // promise and a turn of the microtask queue, ~2% of a hello-world request (docs/benchmarks.md,
+  // "The ending left off"). Otherwise crew ends the request itself, with one `then`: its
+  // record and metrics, and a failed chain answered there, whatever ctx.onerror an app set
+  // (koa-onerror, say), so that every request keeps its record.
+  koa.use((kctx, next) => {
+    countRequest();
+    const requestId = requestIdFrom(requestIdHeader(kctx.req.rawHeaders));
+    kctx.state.requestId = requestId;
+    (kctx as Tagged)[REQUEST_ID] = requestId;
+    // Straight to Node: nothing is sent yet, and Koa's set() builds arrays of entries per call.
+    kctx.res.setHeader('X-Request-Id', requestId);
+    // A request begun while draining; one already on its way is told by the drain (./http-drain.ts).
+    if (isDraining()) kctx.set('Connection', 'close');
+    const recording = records.enabled('info');
+    const route = builtIns(kctx);
+    if (!recording && !metrics && koa.context.onerror === crewOnError) return route ? route(kctx) : next();
+    // A request's duration is for its record and its histogram; with neither, no clock is read.
+    const timing: Timing | undefined = recording || metrics ? { requestId, started: performance.now(), recording } : undefined;
+    let answer: unknown;
+    try {
+      answer = route ? route(kctx) : next();
+    } catch (error) {
+      try {
+        failed(kctx, requestId, error);
+      } finally {
+        if (timing !== undefined) finish(kctx, timing);
+      }
+      return undefined;
+    }
+    if (!(answer instanceof Promise)) {
+      if (timing !== undefined) finish(kctx, timing);
+      return undefined;
+    }
+    return answer.then(
+      () => {
+        if (timing !== undefined) finish(kctx, timing);
+      },
+      (error: unknown) => {
+        // Recorded and counted even should the error's answer itself fail.
+        try {
+          failed(kctx, requestId, error);
+        } finally {
+          if (timing !== undefined) finish(kctx, timing);
+        }
+      },
+    );
+  });
 
   return koa;
 }
 
-/** What crew keeps on a request's context, under symbols no app reads. */
+/** What crew keeps on a request's context, under a symbol no app reads: its id, for ctx.onerror. */
 const REQUEST_ID = Symbol('crew request id');
-const TIMING = Symbol('crew request timing');
 
 interface Timing {
   requestId: string;
   started: number;
   recording: boolean;
-  done: boolean;
 }
 
-type Tagged = Koa.Context & { [REQUEST_ID]?: string; [TIMING]?: Timing };
+type Tagged = Koa.Context & { [REQUEST_ID]?: string };
 
 type Route = (kctx: Koa.Context) => void | Promise<void>;
 
