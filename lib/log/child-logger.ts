@@ -62,9 +62,11 @@ const FORMAT_TOKEN = /%[scdjifoO%]/;
 // winston puts them for any other message (its message and stack too, for an Error).
 const keptFields = winston.format((info) => {
   const record = info as Info;
+  // Most messages hold no `%` at all: the cheapest test first.
+  if (typeof record.message !== 'string' || !record.message.includes('%')) return info;
   const splat = record[SPLAT];
   const fields: unknown = Array.isArray(splat) ? splat[0] : undefined;
-  if (typeof fields !== 'object' || fields === null || Array.isArray(fields) || typeof record.message !== 'string') return info;
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) return info;
   const given = fields as Record<string, unknown>;
   const extra = typeof given.message === 'string' && given.message !== '' ? ` ${given.message}` : '';
   // winston has merged the fields itself when the call's own message had no token.
