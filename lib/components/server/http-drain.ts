@@ -6,12 +6,15 @@
 // - a connection idle at the drain is closed only once it has stayed idle for IDLE_CLOSE_MS
 //   (or at the deadline): closing a keep-alive socket the moment it looks idle races the
 //   client's next request, already on the wire — under load a busy socket is idle for
-//   microseconds between a response and the next request;
+//   microseconds between a response and the next request. How long it has been idle is read
+//   from Node's own timer on the socket where it can be (./socket-quiet.ts), so one left idle
+//   long before the drain is closed at once; otherwise it is counted from when the drain saw it;
 // - at the deadline, whatever is left is closed, and close() resolves once every connection is.
 // Node's http `server.close()` closes idle connections at once (the race above), so accepting
 // stops through net.Server's own close instead.
 import type { Server, ServerResponse } from 'node:http';
 import net, { type Socket } from 'node:net';
+import { quietFor } from './socket-quiet.js';
 
 /** How long a connection must have been seen idle before it is closed: no request can still be on its way. */
 export const IDLE_CLOSE_MS = 1000;
@@ -34,7 +37,12 @@ function busy(socket: Socket): boolean {
   return pending(socket) !== undefined;
 }
 
-export function createDrain(server: Server): Drain {
+export interface DrainOptions {
+  /** How long a connection must have been idle before it is closed (default IDLE_CLOSE_MS). */
+  idleCloseMs?: number;
+}
+
+export function createDrain(server: Server, { idleCloseMs = IDLE_CLOSE_MS }: DrainOptions = {}): Drain {
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
@@ -69,9 +77,12 @@ export function createDrain(server: Server): Drain {
               idleSince.delete(socket);
               continue;
             }
-            const since = idleSince.get(socket);
-            if (since === undefined) idleSince.set(socket, now);
-            else if (now - since >= IDLE_CLOSE_MS) socket.destroy();
+            let since = idleSince.get(socket);
+            if (since === undefined) {
+              since = now - (quietFor(socket) ?? 0);
+              idleSince.set(socket, since);
+            }
+            if (now - since >= idleCloseMs) socket.destroy();
           }
         };
         const looking = setInterval(look, LOOK_EVERY_MS);
