@@ -2,10 +2,11 @@
 // with real keep-alive connections: a connection idle long before the drain is closed at once,
 // one idle only a moment is left its full idle time, one whose idle time Node does not track
 // is watched by the drain, and clients that send their next request the moment a response
-// ends lose no request to the drain.
+// ends lose no request to the drain; the same for connections that have not sent a byte yet
+// (a browser's preconnect).
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { createDrain, type Drain } from '../../lib/components/server/http-drain.js';
@@ -41,6 +42,25 @@ function request(port: number, agent: http.Agent): Promise<string | undefined> {
         response.on('error', reject);
       })
       .on('error', reject);
+  });
+}
+
+/** A connection that sends nothing yet, as a browser's preconnect. */
+async function preconnect(port: number): Promise<net.Socket> {
+  const socket = net.connect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  return socket;
+}
+
+/** Sends one GET on a raw connection; resolves with all it read until the server closed it. */
+function rawGet(socket: net.Socket): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.once('close', () => resolve(text));
+    socket.once('error', reject);
+    socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
   });
 }
 
@@ -97,6 +117,36 @@ describe('the drain of idle keep-alive connections', () => {
       assert.ok((await closing) - began >= IDLE_MS - 5, 'closed before the drain had seen it idle for the idle time');
     } finally {
       agent.destroy();
+      s.server.closeAllConnections();
+    }
+  });
+
+  it('closes at once a connection that never sent a byte and was opened longer than the idle time before the drain', async () => {
+    const s = await serve();
+    const socket = await preconnect(s.port);
+    try {
+      await delay(IDLE_MS * 1.5);
+      const closed = s.drain.close(Date.now() + 10_000).then(() => 'closed');
+      const first = await Promise.race([closed, delay(IDLE_MS / 2).then(() => 'still open')]);
+      assert.equal(first, 'closed');
+    } finally {
+      socket.destroy();
+      s.server.closeAllConnections();
+    }
+  });
+
+  it('answers the first request of a connection opened a moment before the drain, sent while it drains', async () => {
+    const s = await serve();
+    const socket = await preconnect(s.port);
+    try {
+      const drained = s.drain.close(Date.now() + 10_000);
+      // Sent a while into the drain, before the connection could have been idle for the idle time.
+      await delay(IDLE_MS / 3);
+      const answer = await rawGet(socket);
+      assert.match(answer, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nhello$/);
+      await drained;
+    } finally {
+      socket.destroy();
       s.server.closeAllConnections();
     }
   });

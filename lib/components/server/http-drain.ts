@@ -7,8 +7,9 @@
 //   (or at the deadline): closing a keep-alive socket the moment it looks idle races the
 //   client's next request, already on the wire — under load a busy socket is idle for
 //   microseconds between a response and the next request. How long it has been idle is read
-//   from Node's own timer on the socket where it can be (./socket-quiet.ts), so one left idle
-//   long before the drain is closed at once; otherwise it is counted from when the drain saw it;
+//   from Node's own timer on the socket where it can be (./socket-quiet.ts), or, for one that
+//   never sent a byte, from when it was accepted, so one left idle long before the drain is
+//   closed at once; otherwise it is counted from when the drain saw it;
 // - at the deadline, whatever is left is closed, and close() resolves once every connection is.
 // Node's http `server.close()` closes idle connections at once (the race above), so accepting
 // stops through net.Server's own close instead.
@@ -37,15 +38,25 @@ function busy(socket: Socket): boolean {
   return pending(socket) !== undefined;
 }
 
+/**
+ * How long an idle connection has been so, as best known: by Node's timer on it; for one that
+ * never sent a byte (a browser's preconnect, a pool's spare), since it was accepted; otherwise
+ * 0, and the drain counts from when it saw it.
+ */
+function idleFor(socket: Socket, accepted: number, now: number): number {
+  return quietFor(socket) ?? (socket.bytesRead === 0 ? Math.max(0, now - accepted) : 0);
+}
+
 export interface DrainOptions {
   /** How long a connection must have been idle before it is closed (default IDLE_CLOSE_MS). */
   idleCloseMs?: number;
 }
 
 export function createDrain(server: Server, { idleCloseMs = IDLE_CLOSE_MS }: DrainOptions = {}): Drain {
-  const sockets = new Set<Socket>();
+  /** Each open connection, with when it was accepted (Date.now()). */
+  const sockets = new Map<Socket, number>();
   server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
+    sockets.set(socket, Date.now());
     socket.once('close', () => sockets.delete(socket));
   });
   let draining = false;
@@ -56,7 +67,7 @@ export function createDrain(server: Server, { idleCloseMs = IDLE_CLOSE_MS }: Dra
     if (draining) return;
     draining = true;
     net.Server.prototype.close.call(server, () => closed());
-    for (const socket of sockets) {
+    for (const socket of sockets.keys()) {
       const response = pending(socket);
       if (response !== undefined && !response.headersSent) response.setHeader('Connection', 'close');
     }
@@ -72,14 +83,14 @@ export function createDrain(server: Server, { idleCloseMs = IDLE_CLOSE_MS }: Dra
         const idleSince = new Map<Socket, number>();
         const look = () => {
           const now = Date.now();
-          for (const socket of sockets) {
+          for (const [socket, accepted] of sockets) {
             if (busy(socket)) {
               idleSince.delete(socket);
               continue;
             }
             let since = idleSince.get(socket);
             if (since === undefined) {
-              since = now - (quietFor(socket) ?? 0);
+              since = now - idleFor(socket, accepted, now);
               idleSince.set(socket, since);
             }
             if (now - since >= idleCloseMs) socket.destroy();
@@ -88,7 +99,7 @@ export function createDrain(server: Server, { idleCloseMs = IDLE_CLOSE_MS }: Dra
         const looking = setInterval(look, LOOK_EVERY_MS);
         const hardStop = setTimeout(() => {
           server.closeAllConnections();
-          for (const socket of sockets) socket.destroy();
+          for (const socket of sockets.keys()) socket.destroy();
         }, Math.max(0, deadline - Date.now()));
         void serverClosed.then(() => {
           clearInterval(looking);
