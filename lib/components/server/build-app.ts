@@ -76,8 +76,9 @@ export function buildKoaApp({ app, ctx, isDraining, checks, recordMark }: BuildO
     }
   };
 
-  /** Once the app is done with a timed request, before Koa writes the response: its metrics, its record. */
-  const finish = (kctx: Koa.Context, timing: Timing): void => {
+  /** Once the app is done with a timed request, before Koa writes the response: its metrics, its record (none for an untimed one). */
+  const finish = (kctx: Koa.Context, timing: Timing | undefined): void => {
+    if (timing === undefined) return;
     const ms = Math.round((performance.now() - timing.started) * 10) / 10;
     // The route the app's router named (@koa/router's `_matchedRoute`), never the raw path.
     observeRequest(kctx.method, kctx.status, (kctx as { _matchedRoute?: unknown })._matchedRoute, ms);
@@ -85,6 +86,15 @@ export function buildKoaApp({ app, ctx, isDraining, checks, recordMark }: BuildO
       records.writeJson('info', requestRecordMembers(kctx.method, kctx.path, kctx.status, ms, timing.requestId));
       // While draining, the primary's kill at the deadline may come: the record is written now.
       if (isDraining()) records.flush();
+    }
+  };
+
+  /** A failed chain's answer, and then its metrics and record, even should the answer itself fail. */
+  const failedThenFinish = (kctx: Koa.Context, requestId: string, error: unknown, timing: Timing | undefined): void => {
+    try {
+      failed(kctx, requestId, error);
+    } finally {
+      finish(kctx, timing);
     }
   };
 
@@ -140,29 +150,16 @@ export function buildKoaApp({ app, ctx, isDraining, checks, recordMark }: BuildO
     try {
       answer = route ? route(kctx) : next();
     } catch (error) {
-      try {
-        failed(kctx, requestId, error);
-      } finally {
-        if (timing !== undefined) finish(kctx, timing);
-      }
+      failedThenFinish(kctx, requestId, error, timing);
       return undefined;
     }
     if (!(answer instanceof Promise)) {
-      if (timing !== undefined) finish(kctx, timing);
+      finish(kctx, timing);
       return undefined;
     }
     return answer.then(
-      () => {
-        if (timing !== undefined) finish(kctx, timing);
-      },
-      (error: unknown) => {
-        // Recorded and counted even should the error's answer itself fail.
-        try {
-          failed(kctx, requestId, error);
-        } finally {
-          if (timing !== undefined) finish(kctx, timing);
-        }
-      },
+      () => finish(kctx, timing),
+      (error: unknown) => failedThenFinish(kctx, requestId, error, timing),
     );
   });
 
