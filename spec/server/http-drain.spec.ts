@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { createDrain, type Drain } from '../../lib/components/server/http-drain.js';
 
 /** Short, so the spec runs quickly; the drain's rule is the same at its default of 1 s. */
@@ -20,16 +20,35 @@ interface Served {
   server: http.Server;
   /** The server's side of each connection, in the order they came. */
   sockets: Socket[];
+  /** An agent or a client socket of the test's, destroyed with the server when the test ends. */
+  own<T extends { destroy(): unknown }>(thing: T): T;
 }
 
-async function serve(setup: (server: http.Server) => void = () => {}): Promise<Served> {
+/** A server with a drain; it, its connections and what the test owns are closed when the test ends, passed or failed. */
+async function serve(t: TestContext, setup: (server: http.Server) => void = () => {}): Promise<Served> {
   const server = http.createServer((_request, response) => response.end('hello'));
   setup(server);
   const sockets: Socket[] = [];
   server.on('connection', (socket: Socket) => sockets.push(socket));
   const drain = createDrain(server, { idleCloseMs: IDLE_MS });
+  const owned: Array<{ destroy(): unknown }> = [];
+  t.after(() => {
+    for (const thing of owned) thing.destroy();
+    server.closeAllConnections();
+    server.close();
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as AddressInfo).port, drain, server, sockets };
+  const own = <T extends { destroy(): unknown }>(thing: T): T => {
+    owned.push(thing);
+    return thing;
+  };
+  return { port: (server.address() as AddressInfo).port, drain, server, sockets, own };
+}
+
+/** Whether the drain closed every connection before half the idle time had passed: before it could have watched one idle for all of it. */
+async function closedAtOnce(drain: Drain): Promise<boolean> {
+  const closed = drain.close(Date.now() + 10_000).then(() => true);
+  return Promise.race([closed, delay(IDLE_MS / 2).then(() => false)]);
 }
 
 /** One GET on a keep-alive agent; resolves with its `Connection` header once the body has ended. */
@@ -68,92 +87,58 @@ function rawGet(socket: net.Socket): Promise<string> {
 const closedAt = (socket: Socket) => new Promise<number>((resolve) => socket.once('close', () => resolve(performance.now())));
 
 describe('the drain of idle keep-alive connections', () => {
-  it('closes at once a connection that was idle for longer than the idle time before the drain began', async () => {
-    const s = await serve();
-    const agent = new http.Agent({ keepAlive: true });
-    try {
-      assert.equal(await request(s.port, agent), 'keep-alive');
-      // The connection now sits idle, as a browser's or a load balancer's does.
-      await delay(IDLE_MS * 1.5);
-      const closed = s.drain.close(Date.now() + 10_000).then(() => 'closed');
-      // Before the drain could have seen it idle for the idle time itself.
-      const first = await Promise.race([closed, delay(IDLE_MS / 2).then(() => 'still open')]);
-      assert.equal(first, 'closed');
-    } finally {
-      agent.destroy();
-      s.server.closeAllConnections();
-    }
+  it('closes at once a connection that was idle for longer than the idle time before the drain began', async (t) => {
+    const s = await serve(t);
+    const agent = s.own(new http.Agent({ keepAlive: true }));
+    assert.equal(await request(s.port, agent), 'keep-alive');
+    // The connection now sits idle, as a browser's or a load balancer's does.
+    await delay(IDLE_MS * 1.5);
+    assert.equal(await closedAtOnce(s.drain), true);
   });
 
-  it('leaves a connection idle only a moment at the drain open until it has been idle for the idle time', async () => {
-    const s = await serve();
-    const agent = new http.Agent({ keepAlive: true });
-    try {
-      await request(s.port, agent);
-      const answered = performance.now();
-      const socket = s.sockets[0]!;
-      const closing = closedAt(socket);
-      await s.drain.close(Date.now() + 10_000);
-      // Timers may fire a millisecond early by performance.now(): a small allowance.
-      assert.ok((await closing) - answered >= IDLE_MS - 5, `closed ${((await closing) - answered).toFixed(0)} ms after its response; the idle time is ${IDLE_MS} ms`);
-    } finally {
-      agent.destroy();
-      s.server.closeAllConnections();
-    }
+  it('leaves a connection idle only a moment at the drain open until it has been idle for the idle time', async (t) => {
+    const s = await serve(t);
+    await request(s.port, s.own(new http.Agent({ keepAlive: true })));
+    const answered = performance.now();
+    const closing = closedAt(s.sockets[0]!);
+    await s.drain.close(Date.now() + 10_000);
+    // Timers may fire a millisecond early by performance.now(): a small allowance.
+    const after = (await closing) - answered;
+    assert.ok(after >= IDLE_MS - 5, `closed ${after.toFixed(0)} ms after its response; the idle time is ${IDLE_MS} ms`);
   });
 
-  it('watches a connection whose idle time Node does not track (keep-alive timeout off) for the idle time from the drain on', async () => {
-    const s = await serve((server) => {
+  it('watches a connection whose idle time Node does not track (keep-alive timeout off) for the idle time from the drain on', async (t) => {
+    const s = await serve(t, (server) => {
       server.keepAliveTimeout = 0;
     });
-    const agent = new http.Agent({ keepAlive: true });
-    try {
-      await request(s.port, agent);
-      await delay(IDLE_MS * 1.5);
-      const socket = s.sockets[0]!;
-      const closing = closedAt(socket);
-      const began = performance.now();
-      await s.drain.close(Date.now() + 10_000);
-      assert.ok((await closing) - began >= IDLE_MS - 5, 'closed before the drain had seen it idle for the idle time');
-    } finally {
-      agent.destroy();
-      s.server.closeAllConnections();
-    }
+    await request(s.port, s.own(new http.Agent({ keepAlive: true })));
+    await delay(IDLE_MS * 1.5);
+    const closing = closedAt(s.sockets[0]!);
+    const began = performance.now();
+    await s.drain.close(Date.now() + 10_000);
+    assert.ok((await closing) - began >= IDLE_MS - 5, 'closed before the drain had seen it idle for the idle time');
   });
 
-  it('closes at once a connection that never sent a byte and was opened longer than the idle time before the drain', async () => {
-    const s = await serve();
-    const socket = await preconnect(s.port);
-    try {
-      await delay(IDLE_MS * 1.5);
-      const closed = s.drain.close(Date.now() + 10_000).then(() => 'closed');
-      const first = await Promise.race([closed, delay(IDLE_MS / 2).then(() => 'still open')]);
-      assert.equal(first, 'closed');
-    } finally {
-      socket.destroy();
-      s.server.closeAllConnections();
-    }
+  it('closes at once a connection that never sent a byte and was opened longer than the idle time before the drain', async (t) => {
+    const s = await serve(t);
+    s.own(await preconnect(s.port));
+    await delay(IDLE_MS * 1.5);
+    assert.equal(await closedAtOnce(s.drain), true);
   });
 
-  it('answers the first request of a connection opened a moment before the drain, sent while it drains', async () => {
-    const s = await serve();
-    const socket = await preconnect(s.port);
-    try {
-      const drained = s.drain.close(Date.now() + 10_000);
-      // Sent a while into the drain, before the connection could have been idle for the idle time.
-      await delay(IDLE_MS / 3);
-      const answer = await rawGet(socket);
-      assert.match(answer, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nhello$/);
-      await drained;
-    } finally {
-      socket.destroy();
-      s.server.closeAllConnections();
-    }
+  it('answers the first request of a connection opened a moment before the drain, sent while it drains', async (t) => {
+    const s = await serve(t);
+    const socket = s.own(await preconnect(s.port));
+    const drained = s.drain.close(Date.now() + 10_000);
+    // Sent a while into the drain, before the connection could have been idle for the idle time.
+    await delay(IDLE_MS / 3);
+    assert.match(await rawGet(socket), /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nhello$/);
+    await drained;
   });
 
-  it('loses no request of clients that send the next one the moment a response ends', async () => {
-    const s = await serve();
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  it('loses no request of clients that send the next one the moment a response ends', async (t) => {
+    const s = await serve(t);
+    const agent = s.own(new http.Agent({ keepAlive: true, maxSockets: 16 }));
     const failures: unknown[] = [];
     let answered = 0;
     let draining = false;
@@ -174,18 +159,13 @@ describe('the drain of idle keep-alive connections', () => {
         }
       }
     };
-    try {
-      const clients = Array.from({ length: 16 }, client);
-      // Under way on every connection: then the drain begins.
-      await warmedUp;
-      draining = true;
-      await s.drain.close(Date.now() + 10_000);
-      await Promise.all(clients);
-      assert.deepEqual(failures, []);
-      assert.ok(s.sockets.length <= 16, 'a client opened a new connection after its answer said close');
-    } finally {
-      agent.destroy();
-      s.server.closeAllConnections();
-    }
+    const clients = Array.from({ length: 16 }, client);
+    // Under way on every connection: then the drain begins.
+    await warmedUp;
+    draining = true;
+    await s.drain.close(Date.now() + 10_000);
+    await Promise.all(clients);
+    assert.deepEqual(failures, []);
+    assert.ok(s.sockets.length <= 16, 'a client opened a new connection after its answer said close');
   });
 });
