@@ -4,8 +4,9 @@
 // benchmark), and the primary's own part after that (until its process exit), against the goal
 // of at most 100 ms. The same again with a keep-alive connection left idle for 1.5 s before the
 // SIGTERM, as a browser tab or a load balancer keeps one open (no target: the drain closes an
-// idle connection once it has been idle 1 s, by Node's own clock on it). Also: one walk of the process table from a child's pid
-// (lib/util/process-tree.ts), which every child's exit and every kill makes, in ms.
+// idle connection once it has been idle 1 s, by Node's own clock on it). Also: one walk of the
+// process table from a child's pid (lib/util/process-tree.ts), which every child's exit and
+// every kill makes, in ms.
 //
 // node dist/bench/shutdown.js [--rounds 5]
 import http from 'node:http';
@@ -48,8 +49,8 @@ async function round(dir: string, idleConnection: boolean): Promise<Round> {
   const ready = () => crew.records.filter((r) => / ready in \d+ ms/.test(r.message)).length;
   await crew.waitFor(() => ready() >= count, `${count} children ready`);
   await waitForAnswer(port, '/_ping', 10_000);
-  const agent = new http.Agent({ keepAlive: true });
-  if (idleConnection) {
+  const agent = idleConnection ? new http.Agent({ keepAlive: true }) : undefined;
+  if (agent) {
     await get(port, '/_ping', { agent });
     await delay(IDLE_BEFORE_MS);
   }
@@ -59,7 +60,7 @@ async function round(dir: string, idleConnection: boolean): Promise<Round> {
   crew.process.kill('SIGTERM');
   await gone;
   const end = performance.now();
-  agent.destroy();
+  agent?.destroy();
   const exits = crew.records.slice(from).filter((r) => / exited with /.test(r.message));
   if (exits.length !== count) throw new Error(`expected ${count} exit records, found ${exits.length}: ${crew.stderr()}`);
   const lastExit = Math.max(...exits.map((r) => r.readAt));
